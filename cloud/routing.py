@@ -1,0 +1,3 @@
+"""WebSocket routes of the cloud tier."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,76 @@
+"""Cloud (chain) tier settings: embedded defaults, real services when SMARTCART_* are set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from smartcart import tiersettings
+from smartcart.envconf import (
+    database_settings,
+    env_bool,
+    env_int,
+    env_secret,
+    env_str,
+    env_url,
+    redis_settings,
+)
+
+TIER = "cloud"
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("SMARTCART_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("SMARTCART_DEBUG", False)
+SECRET_KEY = env_secret("SMARTCART_SECRET_KEY", "insecure-cloud-dev-key-set-SMARTCART_SECRET_KEY")
+ALLOWED_HOSTS = [h for h in env_str("SMARTCART_ALLOWED_HOSTS", "*").split(",") if h]
+
+INSTALLED_APPS = [
+    *tiersettings.FRAMEWORK_APPS,
+    "cloud.stores",
+    "cloud.tunnel",
+]
+MIDDLEWARE = tiersettings.MIDDLEWARE
+ROOT_URLCONF = "cloud.urls"
+ASGI_APPLICATION = "cloud.asgi.application"
+WSGI_APPLICATION = None
+TEMPLATES = tiersettings.TEMPLATES
+
+# The cloud has its own database: SMARTCART_CLOUD_DB_URL when both tiers share a host's env,
+# else SMARTCART_DB_URL (a cloud deployment sets only that one).
+DB_URL = env_url("SMARTCART_CLOUD_DB_URL", ("mysql", "mariadb", "sqlite")) or env_url(
+    "SMARTCART_DB_URL", ("mysql", "mariadb", "sqlite")
+)
+DATABASES = {"default": database_settings(DB_URL, sqlite_path=VAR_DIR / "cloud.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_url("SMARTCART_REDIS_URL", ("redis", "rediss"))
+_redis = redis_settings(REDIS_URL)
+CHANNEL_LAYERS = _redis["CHANNEL_LAYERS"]
+CACHES = _redis["CACHES"]
+CELERY_BROKER_URL = _redis["CELERY_BROKER_URL"]
+CELERY_TASK_ALWAYS_EAGER = _redis["CELERY_TASK_ALWAYS_EAGER"]
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# A store whose last heartbeat is older than this is offline (the issue asks for < 60 s).
+STORE_OFFLINE_AFTER_SECONDS = env_int("SMARTCART_STORE_OFFLINE_AFTER", 30, minimum=5)
+
+AUTH_PASSWORD_VALIDATORS = [{"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}]
+LOGIN_URL = "/admin/login/"
+OAUTH2_PROVIDER = {
+    "SCOPES": {"ops": "Ops team: stores, releases, campaigns, remote access"},
+    "DEFAULT_SCOPES": ["ops"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("SMARTCART_TOKEN_SECONDS", 3600, minimum=60),
+    "ROTATE_REFRESH_TOKEN": True,
+    "PKCE_REQUIRED": True,
+}
+REST_FRAMEWORK = tiersettings.rest_framework("rest_framework.views.exception_handler")
+SPECTACULAR_SETTINGS = tiersettings.spectacular("SmartCart cloud API")
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static-cloud"
+LOGGING = tiersettings.logging_config(env_str("SMARTCART_LOG_LEVEL", "INFO"))

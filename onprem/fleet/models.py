@@ -1,0 +1,156 @@
+"""The store's fleet: racks with slots, carts, their telemetry history and latest state."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .choices import DeviceKind, Health
+
+
+class Store(models.Model):
+    """The store this on-prem tier runs (one row; the id is the {store} of every topic)."""
+
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Device(models.Model):
+    """What racks and carts share: an id on the wire, MQTT credentials, online state."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    device_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+    online = models.BooleanField(default=False)
+    last_seen = models.DateTimeField(null=True, blank=True)
+    boot_id = models.CharField(max_length=64, blank=True)
+    firmware = models.CharField(max_length=32, blank=True)
+    health = models.CharField(max_length=10, choices=Health.choices, default=Health.UNKNOWN)
+    fault_codes = models.JSONField(default=list, blank=True)
+    mqtt_username = models.CharField(max_length=100, unique=True)
+    # PBKDF2-SHA512 in Mosquitto's own password-file format, so it can be exported as is.
+    mqtt_password_hash = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["device_id"]
+
+    def __str__(self) -> str:
+        return self.device_id
+
+
+class Rack(Device):
+    slot_count = models.PositiveSmallIntegerField(default=10)
+
+    kind = DeviceKind.RACK
+
+
+class Cart(Device):
+    kind = DeviceKind.CART
+
+    # Latest reading, denormalised so the fleet list is one query.
+    soc = models.FloatField(null=True, blank=True, help_text="battery state of charge, %")
+    voltage = models.FloatField(null=True, blank=True)
+    temperature = models.FloatField(null=True, blank=True)
+    charging = models.BooleanField(default=False)
+    dock_slot = models.ForeignKey("Slot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_reading_at = models.DateTimeField(null=True, blank=True)
+
+
+class Slot(models.Model):
+    rack = models.ForeignKey(Rack, on_delete=models.CASCADE, related_name="slots")
+    number = models.PositiveSmallIntegerField()
+    cart = models.OneToOneField(Cart, null=True, blank=True, on_delete=models.SET_NULL, related_name="slot")
+    charging_current = models.FloatField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["rack__device_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["rack", "number"], name="slot_unique_per_rack")]
+
+    def __str__(self) -> str:
+        return f"{self.rack.device_id}#{self.number}"
+
+
+class CartReading(models.Model):
+    """One cart telemetry message. (device, boot_id, seq) unique: redelivery adds nothing."""
+
+    device_id = models.CharField(max_length=64)
+    boot_id = models.CharField(max_length=64)
+    seq = models.BigIntegerField()
+    ts = models.DateTimeField()
+    received_at = models.DateTimeField()
+    soc = models.FloatField()
+    voltage = models.FloatField()
+    temperature = models.FloatField()
+    charging = models.BooleanField()
+    health = models.CharField(max_length=10, choices=Health.choices)
+    fault_codes = models.JSONField(default=list)
+    dock_rack = models.CharField(max_length=64, blank=True)
+    dock_slot = models.PositiveSmallIntegerField(null=True)
+    firmware = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device_id", "boot_id", "seq"], name="cart_reading_once")]
+        indexes = [models.Index(fields=["device_id", "ts"], name="cart_reading_by_time")]
+        ordering = ["-ts"]
+
+
+class RackReading(models.Model):
+    """One rack telemetry message: what sat in each slot and how much current it drew."""
+
+    device_id = models.CharField(max_length=64)
+    boot_id = models.CharField(max_length=64)
+    seq = models.BigIntegerField()
+    ts = models.DateTimeField()
+    received_at = models.DateTimeField()
+    slots = models.JSONField()
+    health = models.CharField(max_length=10, choices=Health.choices)
+    fault_codes = models.JSONField(default=list)
+    firmware = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device_id", "boot_id", "seq"], name="rack_reading_once")]
+        indexes = [models.Index(fields=["device_id", "ts"], name="rack_reading_by_time")]
+        ordering = ["-ts"]
+
+
+class DeviceEvent(models.Model):
+    """Something a device reported once (fault raised, undocked, update installed)."""
+
+    device_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=10, choices=DeviceKind.choices)
+    boot_id = models.CharField(max_length=64)
+    seq = models.BigIntegerField()
+    ts = models.DateTimeField()
+    event = models.CharField(max_length=64)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device_id", "boot_id", "seq"], name="device_event_once")]
+        ordering = ["-ts"]
+
+
+class DeadLetter(models.Model):
+    """A message ingest could not accept, kept with the reason so nothing vanishes silently."""
+
+    topic = models.CharField(max_length=255)
+    payload = models.BinaryField()
+    reason = models.TextField()
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+
+class IngestState(models.Model):
+    """One row per ingest process name: heartbeat and throughput for /healthz and the uplink."""
+
+    name = models.CharField(max_length=64, unique=True)
+    last_flush_at = models.DateTimeField(null=True)
+    lag_ms = models.FloatField(default=0, help_text="receive-to-commit delay of the last batch")
+    stored_total = models.BigIntegerField(default=0)
+    dead_total = models.BigIntegerField(default=0)

@@ -1,0 +1,3 @@
+"""WebSocket routes of the onprem tier."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,107 @@
+"""On-prem (store) tier settings: embedded defaults, real services when SMARTCART_* are set.
+
+One module, driven by the environment (see docs/operations.md for every variable).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from smartcart import tiersettings
+from smartcart.envconf import (
+    ConfigError,
+    database_settings,
+    env_bool,
+    env_int,
+    env_secret,
+    env_str,
+    env_url,
+    mqtt_settings,
+    redis_settings,
+)
+
+TIER = "onprem"
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("SMARTCART_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("SMARTCART_DEBUG", False)
+SECRET_KEY = env_secret("SMARTCART_SECRET_KEY", "insecure-onprem-dev-key-set-SMARTCART_SECRET_KEY")
+ALLOWED_HOSTS = [h for h in env_str("SMARTCART_ALLOWED_HOSTS", "*").split(",") if h]
+STORE_ID = env_str("SMARTCART_STORE_ID", "store-001")
+STORE_NAME = env_str("SMARTCART_STORE_NAME", "Demo store")
+
+INSTALLED_APPS = [
+    *tiersettings.FRAMEWORK_APPS,
+    "onprem.core",
+    "onprem.fleet",
+    "onprem.integrations",
+    "onprem.integrations.cashless",
+    "onprem.integrations.erp",
+    "onprem.uplink",
+]
+
+MIDDLEWARE = tiersettings.MIDDLEWARE
+
+ROOT_URLCONF = "onprem.urls"
+ASGI_APPLICATION = "onprem.asgi.application"
+WSGI_APPLICATION = None
+TEMPLATES = tiersettings.TEMPLATES
+
+DB_URL = env_url("SMARTCART_DB_URL", ("mysql", "mariadb", "sqlite"))
+DATABASES = {"default": database_settings(DB_URL, sqlite_path=VAR_DIR / "onprem.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_url("SMARTCART_REDIS_URL", ("redis", "rediss"))
+_redis = redis_settings(REDIS_URL)
+CHANNEL_LAYERS = _redis["CHANNEL_LAYERS"]
+CACHES = _redis["CACHES"]
+CELERY_BROKER_URL = _redis["CELERY_BROKER_URL"]
+CELERY_TASK_ALWAYS_EAGER = _redis["CELERY_TASK_ALWAYS_EAGER"]
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# The demo starts an embedded broker on 1884 because Mosquitto usually holds 1883.
+MQTT_URL = env_url("SMARTCART_MQTT_URL", ("mqtt", "mqtts"))
+MQTT = mqtt_settings(MQTT_URL, default="mqtt://127.0.0.1:1884")
+INGEST_BATCH_SIZE = env_int("SMARTCART_INGEST_BATCH", 500, minimum=1)
+INGEST_FLUSH_MS = env_int("SMARTCART_INGEST_FLUSH_MS", 200, minimum=10)
+LOW_BATTERY_PERCENT = env_int("SMARTCART_LOW_BATTERY", 20, minimum=1)
+
+CLOUD_URL = env_url("SMARTCART_CLOUD_URL", ("http", "https", "ws", "wss")) or "ws://127.0.0.1:8100"
+CLOUD_STORE_KEY = env_secret("SMARTCART_CLOUD_STORE_KEY", "")
+HEARTBEAT_SECONDS = env_int("SMARTCART_HEARTBEAT_SECONDS", 5, minimum=1)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "staff": "Store staff: fleet state and commands",
+        "shopper": "Shopper app: own sessions, basket and orders",
+        "ops": "Ops team through the cloud tunnel",
+        "device": "Racks and carts",
+        "integration": "Store systems (ERP, payment terminals)",
+    },
+    "DEFAULT_SCOPES": ["staff"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("SMARTCART_TOKEN_SECONDS", 3600, minimum=60),
+    "ROTATE_REFRESH_TOKEN": True,
+    "PKCE_REQUIRED": True,
+}
+
+REST_FRAMEWORK = tiersettings.rest_framework("onprem.core.api.errors.exception_handler")
+SPECTACULAR_SETTINGS = tiersettings.spectacular("SmartCart on-prem API")
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("SMARTCART_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static-onprem"
+
+LOGGING = tiersettings.logging_config(env_str("SMARTCART_LOG_LEVEL", "INFO"))
+
+if not DEBUG and SECRET_KEY.startswith("insecure-") and env_bool("SMARTCART_REQUIRE_SECRET", False):
+    raise ConfigError("SMARTCART_SECRET_KEY is unset but SMARTCART_REQUIRE_SECRET is on")

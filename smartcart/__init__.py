@@ -1,0 +1,1 @@
+"""SmartCart code shared by every tier and agent. Never imports Django."""
