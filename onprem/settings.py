@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     *tiersettings.FRAMEWORK_APPS,
     "onprem.core",
     "onprem.fleet",
+    "onprem.catalog",
     "onprem.integrations",
     "onprem.integrations.cashless",
     "onprem.integrations.erp",
