@@ -64,7 +64,7 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 # The demo starts an embedded broker on 1884 because Mosquitto usually holds 1883.
 MQTT_URL = env_url("SMARTCART_MQTT_URL", ("mqtt", "mqtts"))
-MQTT = mqtt_settings(MQTT_URL, default="mqtt://127.0.0.1:1884")
+MQTT = mqtt_settings(MQTT_URL, default="mqtt://127.0.0.1:1884?protocol=3")
 INGEST_BATCH_SIZE = env_int("SMARTCART_INGEST_BATCH", 500, minimum=1)
 INGEST_FLUSH_MS = env_int("SMARTCART_INGEST_FLUSH_MS", 200, minimum=10)
 LOW_BATTERY_PERCENT = env_int("SMARTCART_LOW_BATTERY", 20, minimum=1)

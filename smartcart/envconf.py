@@ -129,9 +129,18 @@ def redis_settings(url: str | None) -> dict:
 
 
 def mqtt_settings(url: str | None, *, default: str) -> dict:
-    """Host, port, TLS and credentials of SMARTCART_MQTT_URL (or the embedded broker)."""
+    """Host, port, TLS, credentials and protocol of SMARTCART_MQTT_URL (or the embedded broker).
+
+    `?protocol=3` selects MQTT 3.1.1 (the embedded amqtt broker speaks only that); the default
+    is MQTT 5, whose Receive Maximum lets ingest hold many un-acked messages in flight.
+    """
     parts = urlsplit(url or default)
+    query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
+    protocol = query.get("protocol", "5")
+    if protocol not in ("3", "5"):
+        raise ConfigError(f"SMARTCART_MQTT_URL protocol={protocol!r} must be 3 (MQTT 3.1.1) or 5")
     return {
+        "protocol": int(protocol),
         "host": parts.hostname or "127.0.0.1",
         "port": parts.port or (8883 if parts.scheme == "mqtts" else 1883),
         "tls": parts.scheme == "mqtts",

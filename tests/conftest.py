@@ -40,13 +40,14 @@ def mqtt_broker() -> dict:
 
     url = os.environ.get("SMARTCART_MQTT_URL")
     if url:
-        yield mqtt_settings(url, default=url)
+        yield {**mqtt_settings(url, default=url), "url": url}
         return
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "smartcart.broker", "--port", str(port)])
     try:
         wait_for_port(port)
-        yield {"host": "127.0.0.1", "port": port, "tls": False, "username": None, "password": None}
+        yield {"host": "127.0.0.1", "port": port, "tls": False, "username": None, "password": None, "protocol": 3,
+               "url": f"mqtt://127.0.0.1:{port}?protocol=3"}
     finally:
         proc.terminate()
         proc.wait(10)
