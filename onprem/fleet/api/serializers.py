@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from onprem.fleet.models import Cart, CartReading, DeadLetter, Rack, Slot
+
+
+class BatterySerializer(serializers.Serializer):
+    soc = serializers.FloatField(help_text="state of charge, %")
+    voltage = serializers.FloatField()
+    temperature = serializers.FloatField(help_text="°C")
+    charging = serializers.BooleanField()
+
+
+class DockSerializer(serializers.Serializer):
+    rack = serializers.CharField()
+    slot = serializers.IntegerField()
+
+
+class CartSerializer(serializers.ModelSerializer):
+    battery = serializers.SerializerMethodField()
+    dock = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cart
+        fields = ["device_id", "name", "online", "last_seen", "last_reading_at", "battery", "health",
+                  "fault_codes", "dock", "firmware", "boot_id"]
+
+    def get_battery(self, cart: Cart) -> BatterySerializer | None:
+        if cart.soc is None:
+            return None
+        return BatterySerializer({"soc": cart.soc, "voltage": cart.voltage, "temperature": cart.temperature,
+                                  "charging": cart.charging}).data
+
+    def get_dock(self, cart: Cart) -> DockSerializer | None:
+        slot = cart.dock_slot
+        return {"rack": slot.rack.device_id, "slot": slot.number} if slot else None
+
+
+class SlotSerializer(serializers.ModelSerializer):
+    cart = serializers.SlugRelatedField(slug_field="device_id", read_only=True)
+
+    class Meta:
+        model = Slot
+        fields = ["number", "cart", "charging_current", "updated_at"]
+
+
+class RackSerializer(serializers.ModelSerializer):
+    slots = SlotSerializer(many=True, read_only=True)
+    docked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Rack
+        fields = ["device_id", "name", "online", "last_seen", "health", "fault_codes", "firmware",
+                  "slot_count", "docked", "slots"]
+
+    def get_docked(self, rack: Rack) -> int:
+        return sum(1 for slot in rack.slots.all() if slot.cart_id)
+
+
+class CartReadingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CartReading
+        fields = ["ts", "received_at", "boot_id", "seq", "soc", "voltage", "temperature", "charging",
+                  "health", "fault_codes", "dock_rack", "dock_slot", "firmware"]
+
+
+class TelemetryRangeSerializer(serializers.Serializer):
+    since = serializers.DateTimeField(required=False, help_text="ISO 8601, inclusive")
+    until = serializers.DateTimeField(required=False, help_text="ISO 8601, exclusive")
+
+    def validate(self, attrs):
+        if "since" in attrs and "until" in attrs and attrs["since"] >= attrs["until"]:
+            raise serializers.ValidationError("since must be before until")
+        return attrs
+
+
+class DeadLetterSerializer(serializers.ModelSerializer):
+    payload = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeadLetter
+        fields = ["id", "topic", "reason", "received_at", "payload"]
+
+    def get_payload(self, letter: DeadLetter) -> str:
+        return bytes(letter.payload).decode("utf-8", errors="replace")

@@ -1,0 +1,113 @@
+"""The ingest process: MQTT in, batches to the database, PUBACK only after commit.
+
+paho's network thread only queues messages; the main thread batches (up to
+INGEST_BATCH_SIZE or INGEST_FLUSH_MS), stores, then acks each message. A crash before the
+commit means the broker redelivers (persistent session), and (device, boot_id, seq) keeps
+the redelivery from making duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections
+
+from smartcart.protocol import store_filter
+
+from . import mqtt as fleet_mqtt
+from .ingest import Batch, DeviceDirectory, Message, record_flush, store_batch
+from .services import mark_silent_devices_offline
+
+log = logging.getLogger(__name__)
+CHANNELS = ("telemetry", "status", "event")
+IDLE_HEARTBEAT_SECONDS = 5.0
+SILENT_SWEEP_SECONDS = 30.0
+SILENT_AFTER = timedelta(seconds=90)
+DB_RETRY_SECONDS = 2.0
+
+
+class IngestPipeline:
+    def __init__(self, *, name: str = "ingest", store: str | None = None) -> None:
+        self.name = name
+        self.store = store or settings.STORE_ID
+        self.inbox: queue.SimpleQueue[Message] = queue.SimpleQueue()
+        self.stopping = threading.Event()
+        self.client = fleet_mqtt.make_client(f"smartcart-{name}-{self.store}", manual_ack=True, persistent=True)
+        self.client.on_connect = self.on_connect
+        self.client.on_message = self.on_message
+        self.connected = threading.Event()
+
+    def on_connect(self, client, userdata, flags, reason_code, properties) -> None:
+        if reason_code.is_failure:
+            log.error("ingest mqtt connect refused reason=%s", reason_code)
+            return
+        client.subscribe([(store_filter(self.store, channel), 1) for channel in CHANNELS])
+        self.connected.set()
+        log.info("ingest connected store=%s session_present=%s", self.store, flags.session_present)
+
+    def on_message(self, client, userdata, msg) -> None:
+        self.inbox.put(Message(msg.topic, msg.payload, datetime.now(UTC), msg.mid if msg.qos else 0))
+
+    def run(self) -> None:
+        fleet_mqtt.connect(self.client, persistent=True)
+        self.client.loop_start()
+        try:
+            self.consume()
+        finally:
+            self.client.disconnect()
+            self.client.loop_stop()
+            log.info("ingest stopped")
+
+    def consume(self) -> None:
+        directory = DeviceDirectory()
+        last_write = last_sweep = time.monotonic()
+        while not (self.stopping.is_set() and self.inbox.empty()):
+            messages = self.next_batch()
+            if messages:
+                self.store_until_done(messages, directory)
+                last_write = time.monotonic()
+            elif time.monotonic() - last_write > IDLE_HEARTBEAT_SECONDS:
+                self.heartbeat()
+                last_write = time.monotonic()
+            if time.monotonic() - last_sweep > SILENT_SWEEP_SECONDS:
+                mark_silent_devices_offline(silent_for=SILENT_AFTER)
+                last_sweep = time.monotonic()
+
+    def next_batch(self) -> list[Message]:
+        limit, deadline = settings.INGEST_BATCH_SIZE, time.monotonic() + settings.INGEST_FLUSH_MS / 1000
+        batch: list[Message] = []
+        while len(batch) < limit:
+            timeout = deadline - time.monotonic()
+            if timeout <= 0:
+                break
+            try:
+                batch.append(self.inbox.get(timeout=timeout))
+            except queue.Empty:
+                break
+        return batch
+
+    def store_until_done(self, messages: list[Message], directory: DeviceDirectory) -> None:
+        """Keep the batch (un-acked) until the database takes it: a DB outage loses nothing."""
+        while True:
+            try:
+                store_batch(messages, directory, ingest_name=self.name)
+                break
+            except DatabaseError as exc:
+                log.warning("ingest database error, retrying batch of %d: %s", len(messages), exc)
+                close_old_connections()
+                time.sleep(DB_RETRY_SECONDS)
+        for message in messages:
+            if message.mid:
+                self.client.ack(message.mid, 1)
+
+    def heartbeat(self) -> None:
+        try:
+            record_flush(self.name, [], Batch())
+        except DatabaseError as exc:
+            log.warning("ingest heartbeat failed: %s", exc)
+            close_old_connections()
