@@ -40,14 +40,14 @@ class IngestPipeline:
         self.client = fleet_mqtt.make_client(f"smartcart-{name}-{self.store}", manual_ack=True, persistent=True)
         self.client.on_connect = self.on_connect
         self.client.on_message = self.on_message
-        self.connected = threading.Event()
+        self.client.on_subscribe = lambda *args: self.subscribed.set()
+        self.subscribed = threading.Event()
 
     def on_connect(self, client, userdata, flags, reason_code, properties) -> None:
         if reason_code.is_failure:
             log.error("ingest mqtt connect refused reason=%s", reason_code)
             return
         client.subscribe([(store_filter(self.store, channel), 1) for channel in CHANNELS])
-        self.connected.set()
         log.info("ingest connected store=%s session_present=%s", self.store, flags.session_present)
 
     def on_message(self, client, userdata, msg) -> None:
@@ -64,6 +64,9 @@ class IngestPipeline:
             log.info("ingest stopped")
 
     def consume(self) -> None:
+        # The first heartbeat tells operators (and tests) that ingest is subscribed and listening.
+        self.subscribed.wait(timeout=30)
+        self.heartbeat()
         directory = DeviceDirectory()
         last_write = last_sweep = time.monotonic()
         while not (self.stopping.is_set() and self.inbox.empty()):
