@@ -1,0 +1,1 @@
+"""Stand-ins for the store's outside systems (cashless terminal, ERP), for tests, demo and homologation."""
