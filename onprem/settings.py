@@ -107,3 +107,17 @@ LOGGING = tiersettings.logging_config(env_str("SMARTCART_LOG_LEVEL", "INFO"))
 
 if not DEBUG and SECRET_KEY.startswith("insecure-") and env_bool("SMARTCART_REQUIRE_SECRET", False):
     raise ConfigError("SMARTCART_SECRET_KEY is unset but SMARTCART_REQUIRE_SECRET is on")
+
+# Cashless NFC terminal, API v4 (docs/integrations/cashless.md). A URL without a port means
+# the terminal's own: 8080 for http, 9443 for https. VERIFY_TLS: true, false or a CA file.
+CASHLESS_URL = env_url("SMARTCART_CASHLESS_URL", ("http", "https")) or "http://127.0.0.1:8080"
+CASHLESS_USERNAME = env_str("SMARTCART_CASHLESS_USERNAME", "api")
+CASHLESS_PASSWORD = env_secret("SMARTCART_CASHLESS_PASSWORD", "test")
+CASHLESS_VERIFY_TLS = env_str("SMARTCART_CASHLESS_VERIFY_TLS", "true")
+CASHLESS_TIMEOUT_SECONDS = env_int("SMARTCART_CASHLESS_TIMEOUT_SECONDS", 10, minimum=1)
+CASHLESS_PURCHASE_TIMEOUT_SECONDS = env_int("SMARTCART_CASHLESS_PURCHASE_TIMEOUT_SECONDS", 120, minimum=1)
+CASHLESS_POLL_MS = env_int("SMARTCART_CASHLESS_POLL_MS", 1000, minimum=50)
+CASHLESS_PAYMENT_TYPE = env_str("SMARTCART_CASHLESS_PAYMENT_TYPE", "")
+# Where the terminal can reach this server; events arrive at <base>/api/v1/integrations/cashless/events/<secret>/
+CASHLESS_CALLBACK_BASE = env_url("SMARTCART_CASHLESS_CALLBACK_BASE", ("http", "https")) or ""
+CASHLESS_EVENT_SECRET = env_secret("SMARTCART_CASHLESS_EVENT_SECRET", "")

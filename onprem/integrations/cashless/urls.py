@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from onprem.integrations.cashless.api.views import EventReceiver
+
+urlpatterns = [
+    path("events/<str:secret>/", EventReceiver.as_view(), name="cashless-events"),
+]
