@@ -1,3 +1,6 @@
-from .celery import app as celery_app
+"""The cloud (chain) tier.
 
-__all__ = ["celery_app"]
+Its Celery app is loaded by cloud.core's AppConfig.ready(), not here: the tunnel's frame
+format (cloud.tunnel.frames) is imported by the store's uplink too, and importing this
+package must not make a second Celery app current inside an on-prem process.
+"""

@@ -12,4 +12,6 @@ django_asgi = get_asgi_application()
 
 from cloud.routing import websocket_urlpatterns  # noqa: E402 - needs Django set up first
 
-application = ProtocolTypeRouter({"http": django_asgi, "websocket": URLRouter(websocket_urlpatterns)})
+application = ProtocolTypeRouter(
+    {"http": django_asgi, "websocket": URLRouter(websocket_urlpatterns)}
+)

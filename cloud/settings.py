@@ -26,6 +26,7 @@ ALLOWED_HOSTS = [h for h in env_str("SMARTCART_ALLOWED_HOSTS", "*").split(",") i
 
 INSTALLED_APPS = [
     *tiersettings.FRAMEWORK_APPS,
+    "cloud.core",
     "cloud.stores",
     "cloud.tunnel",
 ]
@@ -50,12 +51,19 @@ CACHES = _redis["CACHES"]
 CELERY_BROKER_URL = _redis["CELERY_BROKER_URL"]
 CELERY_TASK_ALWAYS_EAGER = _redis["CELERY_TASK_ALWAYS_EAGER"]
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "mark-stale-stores-offline": {
+        "task": "cloud.stores.tasks.mark_stale_stores_offline",
+        "schedule": 10.0,
+    },
+}
 
 # A store whose last heartbeat is older than this is offline (the issue asks for < 60 s).
 STORE_OFFLINE_AFTER_SECONDS = env_int("SMARTCART_STORE_OFFLINE_AFTER", 30, minimum=5)
 
-AUTH_PASSWORD_VALIDATORS = [{"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}
+]
 LOGIN_URL = "/admin/login/"
 OAUTH2_PROVIDER = {
     "SCOPES": {"ops": "Ops team: stores, releases, campaigns, remote access"},
@@ -73,4 +81,5 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static-cloud"
+STATIC_ROOT.mkdir(exist_ok=True)
 LOGGING = tiersettings.logging_config(env_str("SMARTCART_LOG_LEVEL", "INFO"))

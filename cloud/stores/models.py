@@ -1,0 +1,33 @@
+"""The chain's store registry: who may open a tunnel, and what its last heartbeat said."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Store(models.Model):
+    code = models.CharField(max_length=64, unique=True, help_text="the store's SMARTCART_STORE_ID")
+    name = models.CharField(max_length=100)
+    # sha256 of a 256-bit random key: the key's entropy makes a slow hash pointless, and a fast
+    # check keeps a reconnect storm after a cloud restart cheap.
+    key_hash = models.CharField(max_length=64)
+    key_prefix = models.CharField(
+        max_length=8, help_text="first characters of the key, to tell keys apart"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    online = models.BooleanField(default=False)
+    last_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    last_heartbeat = models.JSONField(default=dict, blank=True)
+    # The Channels channel of the one live tunnel: a newer connection replaces it, and only
+    # the live connection may record heartbeats or mark the store disconnected.
+    tunnel_channel = models.CharField(max_length=200, blank=True)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    disconnected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [models.Index(fields=["online", "last_heartbeat_at"])]
+
+    def __str__(self) -> str:
+        return self.code

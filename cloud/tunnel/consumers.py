@@ -1,0 +1,108 @@
+"""The cloud end of the tunnel: one WebSocket per store, opened by the store (docs/tunnel.md)."""
+
+from __future__ import annotations
+
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from cloud.stores import services
+from cloud.stores.models import Store
+
+from . import frames
+
+log = logging.getLogger(__name__)
+
+
+def header(scope: dict, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1").strip()
+    return ""
+
+
+def bearer_key(scope: dict) -> str:
+    scheme, _, key = header(scope, b"authorization").partition(" ")
+    return key.strip() if scheme.lower() == "bearer" else ""
+
+
+class TunnelConsumer(AsyncWebsocketConsumer):
+    """Authenticates the store at connect, then dispatches its frames by type.
+
+    Not the JSON consumer: a frame that is not JSON gets an error frame back instead of
+    an exception that would drop the whole tunnel.
+    """
+
+    store: Store | None = None
+
+    async def connect(self) -> None:
+        code = header(self.scope, b"x-smartcart-store")
+        self.store = await database_sync_to_async(services.authenticate_store)(
+            code=code, key=bearer_key(self.scope)
+        )
+        # Accept, then close with 4401: a refused handshake would reach the store as a bare
+        # HTTP 403, and the store could not tell bad credentials from a misrouted proxy.
+        await self.accept()
+        if self.store is None:
+            log.warning(
+                "tunnel refused store=%r client=%s: unknown store or wrong key",
+                code,
+                self.scope.get("client"),
+            )
+            await self.close(code=frames.CLOSE_UNAUTHORIZED)
+            return
+        previous = await database_sync_to_async(services.mark_connected)(
+            store_id=self.store.pk, channel_name=self.channel_name
+        )
+        if previous:
+            await self.channel_layer.send(previous, {"type": "tunnel.replaced"})
+
+    async def disconnect(self, code: int) -> None:
+        if self.store is not None:
+            await database_sync_to_async(services.mark_disconnected)(
+                store_id=self.store.pk, channel_name=self.channel_name
+            )
+            log.info("tunnel gone store=%s code=%s", self.store.code, code)
+
+    async def tunnel_replaced(self, event: dict) -> None:
+        """A newer connection of the same store took over: this one must stop speaking for it."""
+        log.info(
+            "tunnel replaced by a newer connection store=%s", self.store.code if self.store else "?"
+        )
+        await self.close(code=frames.CLOSE_REPLACED)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.store is None:
+            return
+        try:
+            frame = frames.decode(text_data if text_data is not None else bytes_data or b"")
+        except frames.FrameError as exc:
+            await self.send_frame(frames.error(exc.frame_id, exc.code, str(exc)))
+            return
+        handler = self.handlers().get(frame.type)
+        if handler is None:
+            await self.send_frame(frames.unknown_type(frame, list(self.handlers())))
+            return
+        await handler(frame)
+
+    def handlers(self) -> dict:
+        # Commands, acks for them and proxied HTTP join this table when they are built.
+        return {frames.HEARTBEAT: self.on_heartbeat}
+
+    async def on_heartbeat(self, frame: frames.Frame) -> None:
+        body = {**frame.body, "sent_at": frame.sent_at}
+        try:
+            live = await database_sync_to_async(services.record_heartbeat)(
+                store_id=self.store.pk, channel_name=self.channel_name, body=body
+            )
+        except services.StoreError as exc:
+            await self.send_frame(frames.error(frame.id, "bad_heartbeat", str(exc)))
+            return
+        if not live:
+            await self.close(code=frames.CLOSE_REPLACED)
+            return
+        await self.send_frame(frames.ack(frame.id))
+
+    async def send_frame(self, frame: frames.Frame) -> None:
+        await self.send(text_data=frame.to_json())

@@ -1,0 +1,107 @@
+"""The tunnel's wire format: versioned JSON frames, the same on both ends (no Django here).
+
+Every frame is one JSON object `{"v": 1, "type": ..., "id": ..., ...}`. `id` names the frame
+so that its answer can refer to it: an `ack` or `error` carries the `id` of the frame it
+answers. docs/tunnel.md describes each type and the connection rules.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+VERSION = 1
+HEARTBEAT = "heartbeat"
+ACK = "ack"
+ERROR = "error"
+MAX_FRAME_BYTES = 256 * 1024
+
+# Close codes (4000-4999 are the application's own range in RFC 6455).
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_REPLACED = 4409
+
+
+class FrameError(ValueError):
+    """A frame that cannot be read; `code` is the machine word sent back in the error frame."""
+
+    def __init__(self, code: str, message: str, frame_id: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.frame_id = frame_id
+
+
+@dataclass(frozen=True)
+class Frame:
+    type: str
+    id: str
+    body: dict = field(default_factory=dict)
+    sent_at: str | None = None
+
+    def to_dict(self) -> dict:
+        frame = {"v": VERSION, "type": self.type, "id": self.id, "body": self.body}
+        if self.sent_at:
+            frame["sent_at"] = self.sent_at
+        return frame
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), separators=(",", ":"))
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
+def heartbeat(body: dict) -> Frame:
+    return Frame(HEARTBEAT, new_id(), body, now_iso())
+
+
+def ack(frame_id: str, **body) -> Frame:
+    return Frame(ACK, frame_id, body)
+
+
+def error(frame_id: str | None, code: str, message: str) -> Frame:
+    return Frame(ERROR, frame_id or "", {"code": code, "message": message})
+
+
+def parse(data: object) -> Frame:
+    """A Frame from decoded JSON, or FrameError saying what is wrong with it."""
+    if not isinstance(data, dict):
+        raise FrameError("bad_frame", "a frame must be a JSON object")
+    frame_id = data.get("id")
+    if not isinstance(frame_id, str) or not 1 <= len(frame_id) <= 64:
+        raise FrameError("bad_frame", "a frame needs an id: a string of 1-64 characters")
+    if data.get("v") != VERSION:
+        raise FrameError(
+            "unsupported_version", f"frame version {data.get('v')!r} is not {VERSION}", frame_id
+        )
+    kind, body = data.get("type"), data.get("body", {})
+    if not isinstance(kind, str) or not kind:
+        raise FrameError("bad_frame", "a frame needs a type", frame_id)
+    if not isinstance(body, dict):
+        raise FrameError("bad_frame", "a frame's body must be a JSON object", frame_id)
+    sent_at = data.get("sent_at")
+    return Frame(kind, frame_id, body, sent_at if isinstance(sent_at, str) else None)
+
+
+def decode(text: str | bytes) -> Frame:
+    """Parse raw text from the socket (size-checked) into a Frame."""
+    if len(text) > MAX_FRAME_BYTES:
+        raise FrameError("too_large", f"a frame is at most {MAX_FRAME_BYTES} bytes")
+    try:
+        return parse(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise FrameError("bad_frame", f"not JSON: {exc.msg}") from None
+
+
+def unknown_type(frame: Frame, known: list[str]) -> Frame:
+    return error(
+        frame.id,
+        "unknown_type",
+        f"unknown frame type {frame.type!r}: this end handles {', '.join(known)}",
+    )

@@ -1,0 +1,163 @@
+"""The store end of the tunnel: connect out, heartbeat, reconnect with backoff (docs/tunnel.md).
+
+No Django here: the command hands in the heartbeat builder, so this loop can be read (and
+driven) on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
+
+from cloud.tunnel import frames
+
+log = logging.getLogger(__name__)
+TUNNEL_PATH = "/ws/tunnel/v1/"
+WS_SCHEMES = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
+
+
+def tunnel_url(cloud_url: str) -> str:
+    """The tunnel endpoint under SMARTCART_CLOUD_URL (http(s) is read as ws(s))."""
+    parts = urlsplit(cloud_url)
+    path = parts.path.rstrip("/") + TUNNEL_PATH
+    return urlunsplit((WS_SCHEMES[parts.scheme], parts.netloc, path, "", ""))
+
+
+@dataclass
+class Backoff:
+    """Exponential backoff with full jitter: a cloud restart is not met by every store at once."""
+
+    base: float = 1.0
+    cap: float = 30.0
+    rng: Callable[[], float] = random.random
+    attempt: int = 0
+
+    def next_delay(self) -> float:
+        ceiling = min(self.cap, self.base * 2**self.attempt)
+        self.attempt += 1
+        return self.rng() * ceiling
+
+    def max_attempt(self) -> int:
+        """The first attempt whose ceiling is the cap."""
+        return max(0, math.ceil(math.log2(self.cap / self.base)))
+
+    def reset(self) -> None:
+        self.attempt = 0
+
+
+@dataclass
+class Uplink:
+    url: str
+    store: str
+    key: str
+    heartbeat_seconds: float
+    build_heartbeat: Callable[[], Awaitable[dict]]
+    backoff: Backoff = field(default_factory=Backoff)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    up: bool = field(default=False, init=False)  # the cloud acked a heartbeat on this connection
+
+    async def run(self) -> None:
+        """Hold the tunnel open until `stopping` is set, reconnecting after every loss."""
+        while not self.stopping.is_set():
+            try:
+                await self.session()
+            except ConnectionClosed as exc:
+                self.log_close(exc)
+            except (OSError, InvalidHandshake, TimeoutError) as exc:
+                log.warning("uplink cannot reach %s: %s", self.url, exc or type(exc).__name__)
+            except Exception:  # the tunnel is the store's lifeline: log, back off, try again
+                log.exception("uplink session failed")
+            if not self.stopping.is_set():
+                await self.pause(self.backoff.next_delay())
+        log.info("uplink stopped")
+
+    async def pause(self, delay: float) -> None:
+        log.info("uplink reconnecting in %.1f s", delay)
+        try:
+            await asyncio.wait_for(self.stopping.wait(), delay)
+        except TimeoutError:
+            pass
+
+    async def session(self) -> None:
+        headers = {"X-SmartCart-Store": self.store, "Authorization": f"Bearer {self.key}"}
+        async with connect(self.url, additional_headers=headers, open_timeout=10) as ws:
+            self.up = False
+            log.debug("uplink handshake done with %s as store=%s", self.url, self.store)
+            tasks = {
+                asyncio.create_task(c)
+                for c in (self.heartbeats(ws), self.receive(ws), self.stopping.wait())
+            }
+            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            if self.stopping.is_set():
+                await ws.close(1000, "store uplink stopping")
+                log.info("uplink closed the tunnel")
+                return
+            for task in done:
+                task.result()  # re-raises ConnectionClosed and friends for run() to log
+            log.warning(
+                "the cloud closed the tunnel code=%s reason=%s",
+                ws.close_code,
+                ws.close_reason or "-",
+            )
+
+    async def heartbeats(self, ws: ClientConnection) -> None:
+        while True:
+            frame = frames.heartbeat(await self.build_heartbeat())
+            await ws.send(frame.to_json())
+            log.debug("heartbeat sent id=%s status=%s", frame.id, frame.body.get("status"))
+            await asyncio.sleep(self.heartbeat_seconds)
+
+    async def receive(self, ws: ClientConnection) -> None:
+        async for text in ws:
+            try:
+                frame = frames.decode(text)
+            except frames.FrameError as exc:
+                log.warning("uplink got a bad frame from the cloud: %s", exc)
+                await ws.send(frames.error(exc.frame_id, exc.code, str(exc)).to_json())
+                continue
+            await self.dispatch(ws, frame)
+
+    async def dispatch(self, ws: ClientConnection, frame: frames.Frame) -> None:
+        if frame.type == frames.ACK:
+            # The cloud recorded a heartbeat: this connection works, so the next loss starts
+            # its backoff from the bottom again.
+            if not self.up:
+                log.info("tunnel up to %s as store=%s", self.url, self.store)
+            self.up = True
+            self.backoff.reset()
+        elif frame.type == frames.ERROR:
+            log.warning(
+                "cloud answered frame %s with %s: %s",
+                frame.id,
+                frame.body.get("code"),
+                frame.body.get("message"),
+            )
+        else:
+            await ws.send(frames.unknown_type(frame, [frames.ACK, frames.ERROR]).to_json())
+
+    def log_close(self, exc: ConnectionClosed) -> None:
+        code = exc.rcvd.code if exc.rcvd else None
+        if code == frames.CLOSE_UNAUTHORIZED:
+            # Retrying quickly cannot fix a key: wait the longest pause between attempts.
+            self.backoff.attempt = max(self.backoff.attempt, self.backoff.max_attempt())
+            log.error(
+                "cloud refused store=%s (4401): check SMARTCART_CLOUD_STORE_KEY and the store registry",
+                self.store,
+            )
+        elif code == frames.CLOSE_REPLACED:
+            log.warning(
+                "cloud closed this tunnel (4409): another uplink of store=%s connected", self.store
+            )
+        else:
+            log.warning("tunnel lost code=%s reason=%s", code, exc.rcvd.reason if exc.rcvd else "-")
