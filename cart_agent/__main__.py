@@ -1,0 +1,50 @@
+"""python -m cart_agent [--config cart.toml]  (or SMARTCART_AGENT_* variables)"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from smartcart.agentkit.runner import Runner, stop_on_signals
+from smartcart.envconf import ConfigError
+
+from . import config as cart_config
+from .agent import CartAgent
+
+
+def build(cfg: cart_config.CartConfig) -> Runner:
+    from smartcart.simulator.world import StoreWorld
+
+    from .hal.simulated import SimulatedCart
+
+    a = cfg.agent
+    world = StoreWorld(
+        racks={cfg.home_rack: cfg.home_rack_slots},
+        cart_ids=[a.device],
+        seed=a.seed,
+        speed=a.speed,
+        firmware=a.firmware,
+    )
+    agent = CartAgent(SimulatedCart(world, a.device), device=a.device)
+    runner = Runner(a, agent)
+    agent.on_reboot = runner.reboot
+    return runner
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cfg = cart_config.load(argv)
+    except ConfigError as exc:
+        print(f"cart_agent: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=cfg.agent.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    runner = build(cfg)
+    stop_on_signals(runner)
+    runner.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

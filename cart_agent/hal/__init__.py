@@ -1,0 +1,1 @@
+"""Cart hardware: the interface (base.py) and its drivers (simulated.py)."""

@@ -1,0 +1,1 @@
+"""The rack agent: reports which cart is in which slot and drives slot power."""

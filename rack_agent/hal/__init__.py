@@ -1,0 +1,1 @@
+"""Rack hardware: the interface (base.py) and its drivers (simulated.py)."""

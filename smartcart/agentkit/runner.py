@@ -1,0 +1,166 @@
+"""The agent loop: sample the hardware, stamp (boot_id, seq), append to the outbox, repeat.
+
+boot_id is fresh per process start (and per reboot command), seq counts up from 0 within a
+boot, so (device, boot_id, seq) names each message once and the server can drop redeliveries.
+Commands run on this loop too, between samples, so hardware is only touched from one thread.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import signal
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Protocol
+
+from smartcart.protocol import Command, Event, Status, topic
+
+from .commands import CommandDesk, Handler
+from .config import AgentConfig
+from .outbox import Outbox
+from .transport import Transport
+
+log = logging.getLogger(__name__)
+
+
+class DeviceAgent(Protocol):
+    """What a rack or cart agent gives the runner."""
+
+    def sample(self, *, boot_id: str, seq: int, ts: datetime):
+        """The device's telemetry message (CartTelemetry or RackTelemetry) right now."""
+
+    def happenings(self) -> list[tuple[str, dict]]:
+        """Events (name, data) noticed by the last sample, e.g. a fault raised."""
+
+    def handlers(self) -> dict[str, Handler]:
+        """Command name -> handler."""
+
+    def firmware(self) -> str:
+        """The running firmware version."""
+
+
+def new_boot_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Runner:
+    def __init__(
+        self, config: AgentConfig, agent: DeviceAgent, *, client_id: str | None = None
+    ) -> None:
+        self.config, self.agent = config, agent
+        self.boot_id, self.seq, self.event_seq, self.produced = new_boot_id(), 0, 0, 0
+        self.outbox = Outbox(config.outbox, max_rows=config.outbox_max)
+        self.commands: queue.SimpleQueue[Command | None] = queue.SimpleQueue()
+        self.stopping = threading.Event()
+        self.desk = CommandDesk(
+            device=config.device,
+            outbox=self.outbox,
+            ack_topic=self.topic("ack"),
+            handlers=agent.handlers(),
+        )
+        self.transport = Transport(
+            config.mqtt,
+            client_id=client_id or f"{config.store}.{config.device}",
+            outbox=self.outbox,
+            status_topic=self.topic("status"),
+            cmd_topic=self.topic("cmd"),
+            presence=self.presence,
+            on_command=self.receive_command,
+        )
+
+    def topic(self, channel: str) -> str:
+        return topic(self.config.store, self.config.kind, self.config.device, channel)
+
+    def presence(self, state: str) -> bytes:
+        status = Status(
+            device=self.config.device,
+            state=state,
+            boot_id=self.boot_id,
+            firmware=self.agent.firmware(),
+        )
+        return json.dumps(status.to_dict()).encode()
+
+    def receive_command(self, payload: bytes) -> None:
+        command = self.desk.receive(payload)
+        if command is not None:
+            self.commands.put(command)
+
+    def run(self) -> None:
+        """Until stop(): sample every `interval` seconds, run commands in between."""
+        log.info(
+            "%s %s starting: boot %s, every %.2fs, %d messages waiting in the outbox",
+            self.config.kind,
+            self.config.device,
+            self.boot_id,
+            self.config.interval,
+            self.outbox.size,
+        )
+        self.transport.start()
+        next_tick = time.monotonic()
+        while not self.stopping.is_set():
+            self.tick()
+            next_tick = max(next_tick + self.config.interval, time.monotonic())
+            self.work_until(next_tick)
+        self.shut_down()
+
+    def work_until(self, deadline: float) -> None:
+        while (left := deadline - time.monotonic()) > 0 and not self.stopping.is_set():
+            try:
+                command = self.commands.get(timeout=left)
+            except queue.Empty:
+                return
+            if command is not None:
+                self.desk.execute(command)
+
+    def tick(self) -> None:
+        now = datetime.now(UTC)
+        message = self.agent.sample(boot_id=self.boot_id, seq=self.seq, ts=now)
+        self.outbox.append(self.topic("telemetry"), json.dumps(message.to_dict()).encode())
+        self.seq += 1
+        self.produced += 1
+        for name, data in self.agent.happenings():
+            self.emit_event(name, data, now)
+
+    def emit_event(self, name: str, data: dict, ts: datetime) -> None:
+        event = Event(
+            device=self.config.device,
+            boot_id=self.boot_id,
+            seq=self.event_seq,
+            ts=ts,
+            event=name,
+            data=data,
+        )
+        self.outbox.append(self.topic("event"), json.dumps(event.to_dict()).encode())
+        self.event_seq += 1
+
+    def reboot(self) -> None:
+        """A (simulated) reboot: a new boot id, seq from 0, and a fresh online status."""
+        self.boot_id, self.seq, self.event_seq = new_boot_id(), 0, 0
+        self.transport.restart()
+        log.info("%s rebooted: boot %s", self.config.device, self.boot_id)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.commands.put(None)
+
+    def shut_down(self) -> None:
+        self.transport.stop()
+        log.info(
+            "%s %s stopped: produced %d telemetry messages, %d left in the outbox, %d dropped",
+            self.config.kind,
+            self.config.device,
+            self.produced,
+            self.outbox.size,
+            self.outbox.dropped,
+        )
+        self.outbox.close()
+
+
+def stop_on_signals(runner: Runner) -> None:
+    """SIGTERM (systemd stop) and SIGINT (Ctrl-C) end the loop cleanly: offline status goes out."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: runner.stop())

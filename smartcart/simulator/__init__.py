@@ -1,0 +1,150 @@
+"""`smartcart simulate`: a store's racks and carts, simulated, against any MQTT broker.
+
+    smartcart simulate --store demo --racks 3 --slots 10 --carts 24 --mqtt mqtt://127.0.0.1:1883
+
+Carts leave their racks to go shopping (draining), come back and dock into a free slot
+(charging); faults come and go. Racks report exactly the carts that say they are docked in them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from smartcart.agentkit.config import MqttSettings, parse_mqtt_url
+from smartcart.envconf import ConfigError
+from smartcart.protocol import ProtocolError
+from smartcart.protocol.topics import check_id
+
+log = logging.getLogger(__name__)
+CENSUS_EVERY_SECONDS = 30.0
+
+
+def positive(kind: type, lo: float, hi: float):
+    def read(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a {'whole ' if kind is int else ''}number"
+            ) from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{text} is outside {lo:g}..{hi:g}")
+        return value
+
+    return read
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="smartcart simulate", description=__doc__.splitlines()[0])
+    p.add_argument("--store", required=True, help="store id, as provisioned on-prem")
+    p.add_argument(
+        "--racks", type=positive(int, 1, 99), default=3, help="racks rack-01..rack-NN (default 3)"
+    )
+    p.add_argument(
+        "--slots", type=positive(int, 1, 64), default=10, help="slots per rack (default 10)"
+    )
+    p.add_argument(
+        "--carts",
+        type=positive(int, 0, 999),
+        default=24,
+        help="carts cart-001..cart-MMM (default 24)",
+    )
+    p.add_argument(
+        "--mqtt", required=True, help="broker URL, mqtt://host:port[?protocol=3] or mqtts://"
+    )
+    p.add_argument(
+        "--credentials", type=Path, help='JSON {"<device>": {"username": .., "password": ..}}'
+    )
+    p.add_argument(
+        "--interval", type=positive(float, 0.02, 3600), default=2.0, help="seconds between readings"
+    )
+    p.add_argument(
+        "--outbox-dir", type=Path, default=None, help="where each device keeps its outbox"
+    )
+    p.add_argument(
+        "--seed", type=positive(int, 0, 2**32), default=None, help="repeatable behaviour"
+    )
+    p.add_argument(
+        "--speed",
+        type=positive(float, 0, 100_000),
+        default=60.0,
+        help="simulated seconds per real second (default 60: a shopping trip takes ~30 s)",
+    )
+    p.add_argument(
+        "--duration",
+        type=positive(float, 0, 10**7),
+        default=None,
+        help="stop after this many seconds",
+    )
+    p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    return p
+
+
+def build_fleet(args: argparse.Namespace):
+    from .fleet import Fleet, cart_ids, rack_ids, read_credentials
+    from .world import StoreWorld
+
+    try:
+        check_id(args.store, "--store")
+    except ProtocolError as exc:
+        raise ConfigError(str(exc)) from None
+    mqtt = MqttSettings(**parse_mqtt_url(args.mqtt, "--mqtt"), reconnect_max=10.0)
+    world = StoreWorld(
+        racks=dict.fromkeys(rack_ids(args.racks), args.slots),
+        cart_ids=cart_ids(args.carts),
+        seed=args.seed,
+        speed=args.speed,
+    )
+    outbox_dir = args.outbox_dir or Path("var") / "simulator" / args.store
+    return Fleet(
+        store=args.store,
+        world=world,
+        mqtt=mqtt,
+        outbox_dir=outbox_dir,
+        interval=args.interval,
+        credentials=read_credentials(args.credentials),
+    )
+
+
+def run(fleet, duration: float | None) -> None:
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    fleet.start()
+    log.info(
+        "simulating %d racks and %d carts of store %s",
+        len(fleet.world.racks),
+        len(fleet.world.cart_ids),
+        fleet.store,
+    )
+    deadline = time.monotonic() + duration if duration is not None else float("inf")
+    while not done.wait(min(CENSUS_EVERY_SECONDS, max(0.0, deadline - time.monotonic()))):
+        if time.monotonic() >= deadline:
+            break
+        log.info(
+            "store %s: %s, %d devices connected",
+            fleet.store,
+            fleet.world.census(),
+            fleet.connected(),
+        )
+    fleet.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    try:
+        fleet = build_fleet(args)
+    except ConfigError as exc:
+        print(f"smartcart simulate: {exc}", file=sys.stderr)
+        return 2
+    run(fleet, args.duration)
+    return 0
