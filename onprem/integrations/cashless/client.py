@@ -7,6 +7,7 @@ its scheme implies). A self-signed terminal is trusted through a CA file, or not
 from __future__ import annotations
 
 import logging
+import ssl
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,8 @@ class CashlessClient:
         timeout: float = 10.0,
     ) -> None:
         self.base_url = terminal_url(url)
+        if isinstance(verify, str):  # a CA file: the terminal's own self-signed certificate
+            verify = ssl.create_default_context(cafile=verify)
         self._http = httpx.Client(
             base_url=self.base_url, auth=(username, password), verify=verify, timeout=timeout
         )
@@ -119,7 +122,7 @@ class CashlessClient:
             if image_id_or_url.startswith("/")
             else f"/api/image/v4/{image_id_or_url}"
         )
-        response = self._send("GET", path)
+        response = self.send("GET", path)
         return response.content, response.headers.get("content-type", "")
 
     def tag_info(self) -> NfcTag:
@@ -137,12 +140,12 @@ class CashlessClient:
 
     def _listener(self, action: str, url: str) -> None:
         try:
-            self._send("POST", f"/api/v4/events/{action}", json={"url": url})
+            self.send("POST", f"/api/v4/events/{action}", json={"url": url})
         except (errors.ResourceNotFoundError, errors.MethodNotAllowedError):
             if action == "unregister":
                 raise
             # The same document also gives POST /api/events/v4 for registering.
-            self._send("POST", "/api/events/v4", json={"url": url})
+            self.send("POST", "/api/events/v4", json={"url": url})
 
     # --- jobs -----------------------------------------------------------------------------
 
@@ -153,7 +156,7 @@ class CashlessClient:
         return self._status("purchase", job_id)
 
     def cancel_purchase(self, job_id: str) -> None:
-        self._send("GET", f"/api/purchase/v4/{job_id}/cancel")
+        self.send("GET", f"/api/purchase/v4/{job_id}/cancel")
 
     def start_accreditation(self, job_id: str, request: AccreditRequest) -> JobInfo:
         return self._start("accredit", job_id, request.to_wire())
@@ -162,7 +165,7 @@ class CashlessClient:
         return self._status("accredit", job_id)
 
     def cancel_accreditation(self, job_id: str) -> None:
-        self._send("GET", f"/api/accredit/v4/{job_id}/cancel")
+        self.send("GET", f"/api/accredit/v4/{job_id}/cancel")
 
     def _start(self, kind: str, job_id: str, body: dict) -> JobInfo:
         # The seed also asks for the job id "in the header": the path carries it, the header too.
@@ -187,7 +190,7 @@ class CashlessClient:
         return value.quantize(Decimal(1).scaleb(-places))
 
     def _data(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = self._send(method, path, **kwargs)
+        response = self.send(method, path, **kwargs)
         try:
             return response.json()["data"]
         except (ValueError, KeyError, TypeError):
@@ -196,7 +199,7 @@ class CashlessClient:
                 http_status=response.status_code,
             ) from None
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
