@@ -26,10 +26,11 @@ class RackAdmin(admin.ModelAdmin):
 
 @admin.register(Cart)
 class CartAdmin(admin.ModelAdmin):
-    list_display = ["device_id", "online", "soc", "charging", "health", "dock_slot", "firmware", "last_seen"]
-    list_filter = ["online", "health", "charging"]
+    list_display = ["device_id", "online", "state", "firmware", "last_seen"]
+    list_filter = ["online", "state__health", "state__charging"]
     search_fields = ["device_id", "name"]
-    readonly_fields = ["mqtt_password_hash", "boot_id", "last_seen", "last_reading_at"]
+    readonly_fields = ["mqtt_password_hash", "boot_id", "last_seen"]
+    list_select_related = ["state"]
 
 
 @admin.register(CartReading)

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -24,7 +24,17 @@ from smartcart.protocol import (
     parse_topic,
 )
 
-from .models import Cart, CartReading, DeadLetter, DeviceEvent, IngestState, Rack, RackReading, Slot
+from .bulk import insert_readings, reading_values
+from .models import (
+    Cart,
+    CartState,
+    DeadLetter,
+    DeviceEvent,
+    IngestState,
+    Rack,
+    RackReading,
+    Slot,
+)
 
 log = logging.getLogger(__name__)
 UNKNOWN_RECHECK_SECONDS = 10.0
@@ -40,31 +50,48 @@ class Message:
 
 @dataclass
 class Batch:
-    cart_readings: list[CartReading] = field(default_factory=list)
+    cart_readings: list[tuple] = field(default_factory=list)  # bulk.READING_COLUMNS
     rack_readings: list[tuple[RackReading, RackTelemetry]] = field(default_factory=list)
     events: list[DeviceEvent] = field(default_factory=list)
     statuses: list[tuple[Topic, Status, datetime]] = field(default_factory=list)
-    latest_carts: dict[str, CartTelemetry] = field(default_factory=dict)
+    latest_carts: list[CartTelemetry] = field(default_factory=list)
     dead: list[DeadLetter] = field(default_factory=list)
 
 
 class DeviceDirectory:
-    """Which device ids exist, per kind; re-read on a miss, but at most every few seconds
-    per unknown id so a flood from an unprovisioned device cannot hammer the database."""
+    """What ingest must know of the fleet on every message, kept in memory: which device ids
+    exist, each cart's row id and newest reading time, each slot's row id.
+
+    Re-read on a miss, but at most every few seconds per unknown id, so a flood from an
+    unprovisioned device cannot hammer the database. One ingest process owns latest state.
+    """
 
     def __init__(self) -> None:
-        self.known = {"cart": set(Cart.objects.values_list("device_id", flat=True)),
-                      "rack": set(Rack.objects.values_list("device_id", flat=True))}
+        self.carts: dict[str, list] = {
+            device: [pk, last] for device, pk, last in Cart.objects.values_list("device_id", "id", "state__reading_at")
+        }
+        self.racks = set(Rack.objects.values_list("device_id", flat=True))
+        self.slots = {(rack, number): pk for pk, rack, number in
+                      Slot.objects.values_list("id", "rack__device_id", "number")}
         self.unknown_until: dict[str, float] = {}
+        # Newest reading per cart not yet written to CartState (see store_batch).
+        self.pending_states: dict[str, CartTelemetry] = {}
+        self.states_written_at = 0.0
+
+    def states_due(self, every: float) -> bool:
+        return time.monotonic() - self.states_written_at >= every
 
     def has(self, kind: str, device: str) -> bool:
-        if device in self.known[kind]:
+        if device in (self.carts if kind == "cart" else self.racks):
             return True
         if self.unknown_until.get(device, 0) > time.monotonic():
             return False
-        model = Cart if kind == "cart" else Rack
-        if model.objects.filter(device_id=device).exists():
-            self.known[kind].add(device)
+        if kind == "cart" and (row := Cart.objects.filter(device_id=device).values_list("id", "state__reading_at").first()):
+            self.carts[device] = list(row)
+            return True
+        if kind == "rack" and Rack.objects.filter(device_id=device).exists():
+            self.racks.add(device)
+            self.slots.update({(device, n): pk for pk, n in Slot.objects.filter(rack__device_id=device).values_list("id", "number")})
             return True
         self.unknown_until[device] = time.monotonic() + UNKNOWN_RECHECK_SECONDS
         return False
@@ -86,10 +113,8 @@ def accept(where: Topic, message: Message, batch: Batch) -> None:
     if where.channel == "telemetry" and where.kind == "cart":
         reading = CartTelemetry.parse(message.payload)
         same_device(where, reading.device)
-        batch.cart_readings.append(cart_row(reading, message.received_at))
-        newest = batch.latest_carts.get(reading.device)
-        if newest is None or reading.ts >= newest.ts:
-            batch.latest_carts[reading.device] = reading
+        batch.cart_readings.append(reading_values(reading, message.received_at))
+        batch.latest_carts.append(reading)
     elif where.channel == "telemetry":
         reading = RackTelemetry.parse(message.payload)
         same_device(where, reading.device)
@@ -112,16 +137,6 @@ def same_device(where: Topic, device: str) -> None:
         raise ProtocolError(f"payload device {device!r} does not match topic device {where.device!r}")
 
 
-def cart_row(t: CartTelemetry, received_at: datetime) -> CartReading:
-    return CartReading(
-        device_id=t.device, boot_id=t.boot_id, seq=t.seq, ts=t.ts, received_at=received_at,
-        soc=t.battery.soc, voltage=t.battery.voltage, temperature=t.battery.temperature,
-        charging=t.battery.charging, health=t.health.state, fault_codes=t.health.faults,
-        dock_rack=t.dock.rack if t.dock else "", dock_slot=t.dock.slot if t.dock else None,
-        firmware=t.firmware,
-    )
-
-
 def rack_row(t: RackTelemetry, received_at: datetime) -> RackReading:
     return RackReading(
         device_id=t.device, boot_id=t.boot_id, seq=t.seq, ts=t.ts, received_at=received_at,
@@ -130,18 +145,29 @@ def rack_row(t: RackTelemetry, received_at: datetime) -> RackReading:
     )
 
 
-def store_batch(messages: list[Message], directory: DeviceDirectory, *, ingest_name: str = "ingest") -> Batch:
-    """Validate and store a batch in one transaction; duplicates are skipped by the database."""
+def store_batch(messages: list[Message], directory: DeviceDirectory, *, ingest_name: str = "ingest",
+                state_every: float = 0.0) -> Batch:
+    """Validate and store a batch in one transaction; duplicates are skipped by the database.
+
+    Readings are stored with every batch. Carts' latest state is written at most every
+    `state_every` seconds (ingest uses 1 s): under load a batch holds a reading from nearly
+    every cart, and rewriting every cart's state per batch cost as much as the readings.
+    """
     batch = Batch()
     for message in messages:
         classify(message, directory, batch)
     with transaction.atomic():
-        CartReading.objects.bulk_create(batch.cart_readings, ignore_conflicts=True)
+        insert_readings(batch.cart_readings)
         RackReading.objects.bulk_create([row for row, _ in batch.rack_readings], ignore_conflicts=True)
         DeviceEvent.objects.bulk_create(batch.events, ignore_conflicts=True)
         DeadLetter.objects.bulk_create(batch.dead)
-        for reading in batch.latest_carts.values():
-            update_cart_state(reading)
+        for reading in batch.latest_carts:
+            pending = directory.pending_states.get(reading.device)
+            if pending is None or reading.ts >= pending.ts:
+                directory.pending_states[reading.device] = reading
+        if directory.pending_states and directory.states_due(state_every):
+            update_cart_states(directory.pending_states.values(), directory)
+            directory.pending_states, directory.states_written_at = {}, time.monotonic()
         for _, reading in sorted(batch.rack_readings, key=lambda pair: pair[1].ts):
             update_rack_state(reading)
         for where, status, received_at in batch.statuses:
@@ -150,20 +176,41 @@ def store_batch(messages: list[Message], directory: DeviceDirectory, *, ingest_n
     return batch
 
 
-def update_cart_state(t: CartTelemetry) -> None:
-    """Advance a cart's latest state, unless a newer reading already did (late redelivery)."""
-    slot_id = None
-    if t.dock:
-        slot_id = Slot.objects.filter(rack__device_id=t.dock.rack, number=t.dock.slot).values_list("id", flat=True).first()
-    newer = Cart.objects.filter(device_id=t.device, last_reading_at__gt=t.ts)
-    if newer.exists():
-        return
-    Cart.objects.filter(device_id=t.device).update(
-        soc=t.battery.soc, voltage=t.battery.voltage, temperature=t.battery.temperature,
-        charging=t.battery.charging, health=t.health.state, fault_codes=t.health.faults,
-        dock_slot_id=slot_id, firmware=t.firmware, boot_id=t.boot_id, last_reading_at=t.ts,
-        last_seen=timezone.now(), online=True,
-    )
+CART_STATE_FIELDS = ["soc", "voltage", "temperature", "charging", "health", "fault_codes", "dock_slot",
+                     "firmware", "boot_id", "reading_at", "received_at"]
+
+
+def store_one_by_one(messages: list[Message], directory: DeviceDirectory, *, ingest_name: str) -> None:
+    """The slow path after a batch failed: each message alone, a failing one dead-lettered."""
+    for message in messages:
+        try:
+            store_batch([message], directory, ingest_name=ingest_name)
+        except DatabaseError as exc:
+            DeadLetter.objects.create(topic=message.topic[:255], payload=message.payload,
+                                      reason=f"database refused it: {exc}", received_at=message.received_at)
+
+
+def update_cart_states(readings, directory: DeviceDirectory) -> None:
+    """Upsert each cart's latest state in one statement, skipping readings older than what it
+    already shows (a late redelivery never rolls a cart back); a cart that speaks is online."""
+    now, states = timezone.now(), []
+    for t in readings:
+        entry = directory.carts[t.device]
+        if entry[1] is not None and entry[1] > t.ts:
+            continue
+        entry[1] = t.ts
+        states.append(CartState(
+            cart_id=entry[0], soc=t.battery.soc, voltage=t.battery.voltage, temperature=t.battery.temperature,
+            charging=t.battery.charging, health=t.health.state, fault_codes=t.health.faults,
+            dock_slot_id=directory.slots.get((t.dock.rack, t.dock.slot)) if t.dock else None,
+            firmware=t.firmware, boot_id=t.boot_id, reading_at=t.ts, received_at=now,
+        ))
+    if states:
+        # MySQL upserts on any unique key and refuses a named target; SQLite needs one.
+        target = ["cart"] if connection.features.supports_update_conflicts_with_target else None
+        CartState.objects.bulk_create(states, update_conflicts=True, unique_fields=target,
+                                      update_fields=CART_STATE_FIELDS)
+        Cart.objects.filter(pk__in=[s.cart_id for s in states], online=False).update(online=True, last_seen=now)
 
 
 def update_rack_state(t: RackTelemetry) -> None:
@@ -174,10 +221,17 @@ def update_rack_state(t: RackTelemetry) -> None:
     now = timezone.now()
     # A cart moved from another rack: release its old slot first (a cart sits in one slot).
     Slot.objects.filter(cart_id__in=carts.values()).exclude(rack=rack).update(cart=None)
+    readings = {r.slot: r for r in t.slots}
+    slots = list(Slot.objects.filter(rack=rack))
+    for slot in slots:
+        reading = readings.get(slot.number)
+        slot.cart_id = carts.get(reading.cart) if reading else None
+        slot.charging_current = reading.charging_current if reading else 0.0
+        slot.updated_at = now
+    # Two passes: empty the slots, then fill them, so a cart moving between two slots of
+    # this rack never sits in both at once (cart is unique across slots).
     Slot.objects.filter(rack=rack).update(cart=None)
-    for reading in t.slots:
-        Slot.objects.filter(rack=rack, number=reading.slot).update(
-            cart_id=carts.get(reading.cart), charging_current=reading.charging_current, updated_at=now)
+    Slot.objects.bulk_update(slots, ["cart", "charging_current", "updated_at"])
     Rack.objects.filter(pk=rack.pk).update(health=t.health.state, fault_codes=t.health.faults,
                                            firmware=t.firmware, boot_id=t.boot_id, last_seen=now, online=True)
 

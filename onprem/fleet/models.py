@@ -27,8 +27,6 @@ class Device(models.Model):
     last_seen = models.DateTimeField(null=True, blank=True)
     boot_id = models.CharField(max_length=64, blank=True)
     firmware = models.CharField(max_length=32, blank=True)
-    health = models.CharField(max_length=10, choices=Health.choices, default=Health.UNKNOWN)
-    fault_codes = models.JSONField(default=list, blank=True)
     mqtt_username = models.CharField(max_length=100, unique=True)
     # PBKDF2-SHA512 in Mosquitto's own password-file format, so it can be exported as is.
     mqtt_password_hash = models.CharField(max_length=255)
@@ -44,6 +42,8 @@ class Device(models.Model):
 
 class Rack(Device):
     slot_count = models.PositiveSmallIntegerField(default=10)
+    health = models.CharField(max_length=10, choices=Health.choices, default=Health.UNKNOWN)
+    fault_codes = models.JSONField(default=list, blank=True)
 
     kind = DeviceKind.RACK
 
@@ -51,13 +51,26 @@ class Rack(Device):
 class Cart(Device):
     kind = DeviceKind.CART
 
-    # Latest reading, denormalised so the fleet list is one query.
-    soc = models.FloatField(null=True, blank=True, help_text="battery state of charge, %")
-    voltage = models.FloatField(null=True, blank=True)
-    temperature = models.FloatField(null=True, blank=True)
-    charging = models.BooleanField(default=False)
+
+class CartState(models.Model):
+    """A cart's latest reading, one row per cart, upserted by ingest in one statement per
+    batch (kept apart from Cart so that upsert never touches credentials or names)."""
+
+    cart = models.OneToOneField(Cart, primary_key=True, on_delete=models.CASCADE, related_name="state")
+    soc = models.FloatField(help_text="battery state of charge, %")
+    voltage = models.FloatField()
+    temperature = models.FloatField()
+    charging = models.BooleanField()
+    health = models.CharField(max_length=10, choices=Health.choices)
+    fault_codes = models.JSONField(default=list)
     dock_slot = models.ForeignKey("Slot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    last_reading_at = models.DateTimeField(null=True, blank=True)
+    firmware = models.CharField(max_length=32)
+    boot_id = models.CharField(max_length=64)
+    reading_at = models.DateTimeField(help_text="when the cart took the reading")
+    received_at = models.DateTimeField(help_text="when ingest received it")
+
+    def __str__(self) -> str:
+        return f"{self.cart_id} {self.soc:.0f}% {self.health}"
 
 
 class Slot(models.Model):

@@ -10,7 +10,10 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 SESSION_EXPIRY_SECONDS = 24 * 3600
-RECEIVE_MAXIMUM = 5000  # un-acked QoS 1 messages the broker may push before our PUBACKs
+# Un-acked QoS 1 messages the broker may push before our PUBACKs. Mosquitto queues only
+# max_queued_messages (default 1000) beyond this window and DROPS the rest, so the window is
+# the buffer that carries ingest through a burst: keep it at the protocol maximum.
+RECEIVE_MAXIMUM = 65535
 
 
 def make_client(client_id: str, *, manual_ack: bool = False, persistent: bool = False) -> mqtt.Client:

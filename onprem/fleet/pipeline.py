@@ -15,12 +15,12 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
 
 from smartcart.protocol import store_filter
 
 from . import mqtt as fleet_mqtt
-from .ingest import Batch, DeviceDirectory, Message, record_flush, store_batch
+from .ingest import Batch, DeviceDirectory, Message, record_flush, store_batch, store_one_by_one
 from .services import mark_silent_devices_offline
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ IDLE_HEARTBEAT_SECONDS = 5.0
 SILENT_SWEEP_SECONDS = 30.0
 SILENT_AFTER = timedelta(seconds=90)
 DB_RETRY_SECONDS = 2.0
+STATE_EVERY_SECONDS = 1.0  # the dashboard's "latest" may trail the stored readings by this much
 
 
 class IngestPipeline:
@@ -71,7 +72,7 @@ class IngestPipeline:
         last_write = last_sweep = time.monotonic()
         while not (self.stopping.is_set() and self.inbox.empty()):
             messages = self.next_batch()
-            if messages:
+            if messages or (directory.pending_states and directory.states_due(STATE_EVERY_SECONDS)):
                 self.store_until_done(messages, directory)
                 last_write = time.monotonic()
             elif time.monotonic() - last_write > IDLE_HEARTBEAT_SECONDS:
@@ -80,6 +81,8 @@ class IngestPipeline:
             if time.monotonic() - last_sweep > SILENT_SWEEP_SECONDS:
                 mark_silent_devices_offline(silent_for=SILENT_AFTER)
                 last_sweep = time.monotonic()
+        directory.states_written_at = 0.0  # leaving: write the latest states now
+        self.store_until_done([], directory)
 
     def next_batch(self) -> list[Message]:
         limit, deadline = settings.INGEST_BATCH_SIZE, time.monotonic() + settings.INGEST_FLUSH_MS / 1000
@@ -95,15 +98,23 @@ class IngestPipeline:
         return batch
 
     def store_until_done(self, messages: list[Message], directory: DeviceDirectory) -> None:
-        """Keep the batch (un-acked) until the database takes it: a DB outage loses nothing."""
+        """Keep the batch (un-acked) until the database takes it: an outage loses nothing, and
+        on SIGTERM during one the broker keeps the messages for the next start."""
         while True:
             try:
-                store_batch(messages, directory, ingest_name=self.name)
+                store_batch(messages, directory, ingest_name=self.name, state_every=STATE_EVERY_SECONDS)
                 break
-            except DatabaseError as exc:
-                log.warning("ingest database error, retrying batch of %d: %s", len(messages), exc)
+            except (OperationalError, InterfaceError) as exc:
+                if self.stopping.is_set():
+                    return
+                log.warning("ingest database unavailable, retrying batch of %d: %s", len(messages), exc)
                 close_old_connections()
                 time.sleep(DB_RETRY_SECONDS)
+            except DatabaseError:
+                # Not an outage: one message trips the database. Find it, keep the rest.
+                log.exception("ingest batch of %d failed, storing one by one", len(messages))
+                store_one_by_one(messages, directory, ingest_name=self.name)
+                break
         for message in messages:
             if message.mid:
                 self.client.ack(message.mid, 1)

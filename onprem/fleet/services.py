@@ -99,9 +99,9 @@ def fleet_summary() -> dict:
     carts = Cart.objects.aggregate(
         total=Count("id"),
         online=Count("id", filter=Q(online=True)),
-        low_battery=Count("id", filter=Q(soc__lt=low)),
-        fault=Count("id", filter=Q(health=Health.FAULT)),
-        docked=Count("id", filter=Q(dock_slot__isnull=False)),
+        low_battery=Count("id", filter=Q(state__soc__lt=low)),
+        fault=Count("id", filter=Q(state__health=Health.FAULT)),
+        docked=Count("id", filter=Q(state__dock_slot__isnull=False)),
     )
     racks = Rack.objects.aggregate(total=Count("id"), online=Count("id", filter=Q(online=True)))
     carts["offline"] = carts["total"] - carts["online"]
@@ -130,7 +130,7 @@ def ingest_health() -> dict:
 def mark_silent_devices_offline(*, silent_for: timedelta) -> int:
     """A device whose broker session died without a Last Will reaching us still goes offline."""
     cutoff = timezone.now() - silent_for
-    count = 0
-    for model in (Rack, Cart):
-        count += model.objects.filter(online=True, last_seen__lt=cutoff).update(online=False)
-    return count
+    racks = Rack.objects.filter(online=True, last_seen__lt=cutoff).update(online=False)
+    carts = Cart.objects.filter(online=True, last_seen__lt=cutoff).filter(
+        Q(state__isnull=True) | Q(state__received_at__lt=cutoff)).update(online=False)
+    return racks + carts

@@ -23,11 +23,11 @@ def filter_carts(carts, params):
     if (online := flag(params, "online")) is not None:
         carts = carts.filter(online=online)
     if (docked := flag(params, "docked")) is not None:
-        carts = carts.filter(dock_slot__isnull=not docked)
+        carts = carts.filter(state__dock_slot__isnull=not docked)
     if flag(params, "low_battery"):
-        carts = carts.filter(soc__lt=settings.LOW_BATTERY_PERCENT)
+        carts = carts.filter(state__soc__lt=settings.LOW_BATTERY_PERCENT)
     if (health := params.get("health")) is not None:
         if health not in Health.values:
             raise ValidationError({"health": f"{health!r} is not one of {', '.join(Health.values)}"})
-        carts = carts.filter(health=health)
+        carts = carts.filter(state__health=health)
     return carts

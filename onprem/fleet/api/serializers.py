@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from onprem.fleet.models import Cart, CartReading, DeadLetter, Rack, Slot
+from onprem.fleet.choices import Health
+from onprem.fleet.models import Cart, CartReading, CartState, DeadLetter, Rack, Slot
 
 
 class BatterySerializer(serializers.Serializer):
@@ -18,23 +19,43 @@ class DockSerializer(serializers.Serializer):
 
 
 class CartSerializer(serializers.ModelSerializer):
+    """A cart and its latest reading; battery, health and dock are null before the first one."""
+
     battery = serializers.SerializerMethodField()
     dock = serializers.SerializerMethodField()
+    health = serializers.SerializerMethodField()
+    fault_codes = serializers.SerializerMethodField()
+    firmware = serializers.SerializerMethodField()
+    last_reading_at = serializers.DateTimeField(source="state.reading_at", default=None, read_only=True)
 
     class Meta:
         model = Cart
         fields = ["device_id", "name", "online", "last_seen", "last_reading_at", "battery", "health",
                   "fault_codes", "dock", "firmware", "boot_id"]
 
+    @staticmethod
+    def state(cart: Cart) -> CartState | None:
+        return getattr(cart, "state", None)
+
     def get_battery(self, cart: Cart) -> BatterySerializer | None:
-        if cart.soc is None:
-            return None
-        return BatterySerializer({"soc": cart.soc, "voltage": cart.voltage, "temperature": cart.temperature,
-                                  "charging": cart.charging}).data
+        state = self.state(cart)
+        return BatterySerializer(state).data if state else None
 
     def get_dock(self, cart: Cart) -> DockSerializer | None:
-        slot = cart.dock_slot
+        slot = self.state(cart) and self.state(cart).dock_slot
         return {"rack": slot.rack.device_id, "slot": slot.number} if slot else None
+
+    def get_health(self, cart: Cart) -> str:
+        state = self.state(cart)
+        return state.health if state else Health.UNKNOWN
+
+    def get_fault_codes(self, cart: Cart) -> list[str]:
+        state = self.state(cart)
+        return state.fault_codes if state else []
+
+    def get_firmware(self, cart: Cart) -> str:
+        state = self.state(cart)
+        return state.firmware if state else cart.firmware
 
 
 class SlotSerializer(serializers.ModelSerializer):

@@ -41,7 +41,7 @@ class CartViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "device_id"
 
     def get_queryset(self):
-        return filter_carts(Cart.objects.select_related("dock_slot__rack"), self.request.query_params)
+        return filter_carts(Cart.objects.select_related("state__dock_slot__rack"), self.request.query_params)
 
     @extend_schema(parameters=[serializers.TelemetryRangeSerializer], responses=serializers.CartReadingSerializer(many=True))
     @action(detail=True, pagination_class=TelemetryPage)

@@ -11,9 +11,10 @@ def test_it_updates_the_carts_latest_battery_health_and_dock(fleet):
     ingest(cart_message(seq=1, soc=55.5, dock={"rack": "rack-01", "slot": 2}, health="degraded",
                         faults=["SCANNER_OFFLINE"]))
 
-    cart = Cart.objects.select_related("dock_slot__rack").get(device_id="cart-001")
-    assert (cart.soc, cart.charging, cart.health, cart.fault_codes) == (55.5, True, "degraded", ["SCANNER_OFFLINE"])
-    assert (cart.dock_slot.rack.device_id, cart.dock_slot.number) == ("rack-01", 2)
+    cart = Cart.objects.select_related("state__dock_slot__rack").get(device_id="cart-001")
+    state = cart.state
+    assert (state.soc, state.charging, state.health, state.fault_codes) == (55.5, True, "degraded", ["SCANNER_OFFLINE"])
+    assert (state.dock_slot.rack.device_id, state.dock_slot.number) == ("rack-01", 2)
     assert cart.online
 
 
@@ -21,7 +22,7 @@ def test_it_ignores_an_older_reading_delivered_late(fleet):
     ingest(cart_message(seq=5, soc=40.0, at=T0 + timedelta(minutes=5)))
     ingest(cart_message(seq=4, soc=90.0, at=T0))
 
-    assert Cart.objects.get(device_id="cart-001").soc == 40.0
+    assert Cart.objects.get(device_id="cart-001").state.soc == 40.0
 
 
 def test_it_records_which_cart_sits_in_which_rack_slot(fleet):
