@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +21,7 @@ from django.db import close_old_connections
 
 from onprem.integrations.cashless import purchase, services
 from onprem.integrations.cashless.client import CashlessClient
-from onprem.integrations.cashless.errors import ResourceAlreadyExistsError
+from onprem.integrations.cashless.errors import NoTagPresentError, ResourceAlreadyExistsError
 from onprem.integrations.report import Homologation
 from smartcart.cashless_api.models import (
     AccreditRequest,
@@ -160,8 +161,15 @@ class Walk:
 
     def _tag_info(self):
         self._present_tag()
+        deadline = time.monotonic() + self.timeout
         try:
-            return "GET /api/tag-info/v4", self.client.tag_info().to_wire()
+            while True:  # an operator may still be reaching for the tag
+                try:
+                    return "GET /api/tag-info/v4", self.client.tag_info().to_wire()
+                except NoTagPresentError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.5)
         finally:
             self._remove_tag()
 

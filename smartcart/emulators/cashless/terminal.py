@@ -137,6 +137,15 @@ class Terminal:
             return copy.deepcopy(self.reader)
 
     def _write_tag(self, data: dict) -> NfcTag:
+        if "totalCredits" in data and not {
+            "normalCredits",
+            "preGiftCredits",
+            "pureGiftCredits",
+        } & set(data):
+            data = {
+                **data,
+                "normalCredits": data["totalCredits"],
+            }  # a total alone: all normal credits
         given = NfcTag.from_wire(data)
         tag_nr = given.tag_nr or secrets.token_hex(7).upper()
         tag = self.tags.get(tag_nr) or self._with_defaults(NfcTag(tag_nr=tag_nr))
