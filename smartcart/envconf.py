@@ -80,7 +80,8 @@ def database_settings(url: str | None, *, sqlite_path: Path) -> dict:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(sqlite_path),
             # A file, not memory: end-to-end tests start ingest and servers as subprocesses.
-            "TEST": {"NAME": str(sqlite_path.with_name("test-" + sqlite_path.name))},
+            # One per test run (pid), so two runs on one machine never share it.
+            "TEST": {"NAME": str(sqlite_path.with_name(f"test-{os.getpid()}-{sqlite_path.name}"))},
             # WAL lets ingest write while the API reads; IMMEDIATE avoids upgrade deadlocks.
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

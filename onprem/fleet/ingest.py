@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -24,10 +24,9 @@ from smartcart.protocol import (
     parse_topic,
 )
 
-from .bulk import insert_readings, reading_values
+from .bulk import insert_readings, reading_values, state_values, upsert_states
 from .models import (
     Cart,
-    CartState,
     DeadLetter,
     DeviceEvent,
     IngestState,
@@ -50,7 +49,7 @@ class Message:
 
 @dataclass
 class Batch:
-    cart_readings: list[tuple] = field(default_factory=list)  # bulk.READING_COLUMNS
+    cart_readings: list[str] = field(default_factory=list)  # SQL rows, see bulk.py
     rack_readings: list[tuple[RackReading, RackTelemetry]] = field(default_factory=list)
     events: list[DeviceEvent] = field(default_factory=list)
     statuses: list[tuple[Topic, Status, datetime]] = field(default_factory=list)
@@ -176,10 +175,6 @@ def store_batch(messages: list[Message], directory: DeviceDirectory, *, ingest_n
     return batch
 
 
-CART_STATE_FIELDS = ["soc", "voltage", "temperature", "charging", "health", "fault_codes", "dock_slot",
-                     "firmware", "boot_id", "reading_at", "received_at"]
-
-
 def store_one_by_one(messages: list[Message], directory: DeviceDirectory, *, ingest_name: str) -> None:
     """The slow path after a batch failed: each message alone, a failing one dead-lettered."""
     for message in messages:
@@ -191,26 +186,20 @@ def store_one_by_one(messages: list[Message], directory: DeviceDirectory, *, ing
 
 
 def update_cart_states(readings, directory: DeviceDirectory) -> None:
-    """Upsert each cart's latest state in one statement, skipping readings older than what it
-    already shows (a late redelivery never rolls a cart back); a cart that speaks is online."""
-    now, states = timezone.now(), []
+    """Upsert each cart's latest state in one statement (older readings lose, see bulk.py);
+    a cart that speaks is online."""
+    now, rows, carts = timezone.now(), [], []
     for t in readings:
         entry = directory.carts[t.device]
         if entry[1] is not None and entry[1] > t.ts:
-            continue
+            continue  # known older: skip the work; the SQL guard covers other workers
         entry[1] = t.ts
-        states.append(CartState(
-            cart_id=entry[0], soc=t.battery.soc, voltage=t.battery.voltage, temperature=t.battery.temperature,
-            charging=t.battery.charging, health=t.health.state, fault_codes=t.health.faults,
-            dock_slot_id=directory.slots.get((t.dock.rack, t.dock.slot)) if t.dock else None,
-            firmware=t.firmware, boot_id=t.boot_id, reading_at=t.ts, received_at=now,
-        ))
-    if states:
-        # MySQL upserts on any unique key and refuses a named target; SQLite needs one.
-        target = ["cart"] if connection.features.supports_update_conflicts_with_target else None
-        CartState.objects.bulk_create(states, update_conflicts=True, unique_fields=target,
-                                      update_fields=CART_STATE_FIELDS)
-        Cart.objects.filter(pk__in=[s.cart_id for s in states], online=False).update(online=True, last_seen=now)
+        slot = directory.slots.get((t.dock.rack, t.dock.slot)) if t.dock else None
+        rows.append(state_values(entry[0], t, slot, now))
+        carts.append(entry[0])
+    upsert_states(rows)
+    if carts:
+        Cart.objects.filter(pk__in=carts, online=False).update(online=True, last_seen=now)
 
 
 def update_rack_state(t: RackTelemetry) -> None:

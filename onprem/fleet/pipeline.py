@@ -33,8 +33,9 @@ STATE_EVERY_SECONDS = 1.0  # the dashboard's "latest" may trail the stored readi
 
 
 class IngestPipeline:
-    def __init__(self, *, name: str = "ingest", store: str | None = None) -> None:
+    def __init__(self, *, name: str = "ingest", store: str | None = None, shared: bool = False) -> None:
         self.name = name
+        self.shared = shared
         self.store = store or settings.STORE_ID
         self.inbox: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self.stopping = threading.Event()
@@ -48,8 +49,13 @@ class IngestPipeline:
         if reason_code.is_failure:
             log.error("ingest mqtt connect refused reason=%s", reason_code)
             return
-        client.subscribe([(store_filter(self.store, channel), 1) for channel in CHANNELS])
+        client.subscribe([(self.topic_filter(channel), 1) for channel in CHANNELS])
         log.info("ingest connected store=%s session_present=%s", self.store, flags.session_present)
+
+    def topic_filter(self, channel: str) -> str:
+        # Shared subscription: the broker deals each message to one of the workers in the group.
+        plain = store_filter(self.store, channel)
+        return f"$share/smartcart-ingest-{self.store}/{plain}" if self.shared else plain
 
     def on_message(self, client, userdata, msg) -> None:
         self.inbox.put(Message(msg.topic, msg.payload, datetime.now(UTC), msg.mid if msg.qos else 0))

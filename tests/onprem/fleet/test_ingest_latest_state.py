@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from onprem.fleet.ingest import DeviceDirectory, store_batch
 from onprem.fleet.models import Cart, Rack, Slot
 
 from .conftest import T0, cart_message, ingest, message
@@ -49,3 +50,13 @@ def test_it_follows_online_and_last_will_status(fleet):
 
     ingest(message(topic, {**status, "state": "offline"}))
     assert not Cart.objects.get(device_id="cart-002").online
+
+
+def test_a_second_worker_never_rolls_a_cart_back(fleet):
+    ingest(cart_message(seq=5, soc=40.0, at=T0 + timedelta(minutes=5)))
+    other_worker = DeviceDirectory()
+    other_worker.carts["cart-001"][1] = None  # it has not seen the newer reading
+
+    store_batch([cart_message(seq=4, soc=90.0, at=T0)], other_worker)
+
+    assert Cart.objects.get(device_id="cart-001").state.soc == 40.0

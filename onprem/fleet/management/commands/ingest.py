@@ -14,9 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--name", default="ingest", help="ingest process name (its client id and health row)")
+        parser.add_argument("--shared", action="store_true",
+                            help="join the store's shared subscription: run several such processes, "
+                                 "each with its own --name, and the broker splits the load")
 
-    def handle(self, *args, name: str, **options):
-        pipeline = IngestPipeline(name=name)
+    def handle(self, *args, name: str, shared: bool, **options):
+        pipeline = IngestPipeline(name=name, shared=shared)
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: pipeline.stopping.set())
         pipeline.run()
