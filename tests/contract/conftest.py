@@ -59,4 +59,9 @@ def captured(mqtt_broker, tmp_path_factory) -> list:
         fleet.stop()
     listener.wait_for("rack-02", "status", lambda d: d["state"] == "offline")
     listener.close()
-    return [m for m in listener.messages if not m.topic.endswith("/cmd")]  # ours, not the agents'
+    # Only this fleet's messages: the embedded amqtt broker has been seen to hand a Last Will
+    # from another test's killed agent to every subscriber. cmd messages are the test's own.
+    ours = f"smartcart/{store}/"
+    return [
+        m for m in listener.messages if m.topic.startswith(ours) and not m.topic.endswith("/cmd")
+    ]

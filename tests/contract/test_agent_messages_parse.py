@@ -32,7 +32,7 @@ def test_it_publishes_only_messages_the_server_parsers_accept(captured):
 def test_it_publishes_every_message_at_qos1(captured):
     # Delivered QoS is min(published, subscribed=1): 1 here proves the agents published at QoS 1.
     # (Live deliveries never carry the retain flag; tests/agents/test_retained_status.py checks it.)
-    assert {message.qos for message in captured} == {1}
+    assert [(m.topic, m.payload[:80]) for m in captured if m.qos != 1] == []
 
 
 def test_it_acks_every_command_by_its_id(captured):
