@@ -91,7 +91,8 @@ def parse(data: object) -> Frame:
 
 def decode(text: str | bytes) -> Frame:
     """Parse raw text from the socket (size-checked) into a Frame."""
-    if len(text) > MAX_FRAME_BYTES:
+    size = len(text.encode()) if isinstance(text, str) else len(text)
+    if size > MAX_FRAME_BYTES:
         raise FrameError("too_large", f"a frame is at most {MAX_FRAME_BYTES} bytes")
     try:
         return parse(json.loads(text))

@@ -52,3 +52,19 @@ def test_it_names_the_frame_types_it_handles_in_the_unknown_type_answer(
     answer = asyncio.run(scenario())
 
     assert answer["body"]["message"] == "unknown frame type 'command': this end handles heartbeat"
+
+
+def test_it_refuses_a_frame_over_the_size_limit(transactional_db, store_key):
+    big = {"v": 1, "type": "heartbeat", "id": "big-1", "body": {"pad": "é" * 140_000}}
+
+    async def scenario():
+        comm = tunnel("store-001", store_key)
+        await comm.connect()
+        await comm.send_json_to(big)
+        answer = await comm.receive_json_from(timeout=5)
+        await comm.disconnect()
+        return answer
+
+    answer = asyncio.run(scenario())
+
+    assert answer["body"] == {"code": "too_large", "message": "a frame is at most 262144 bytes"}
