@@ -121,3 +121,31 @@ CASHLESS_PAYMENT_TYPE = env_str("SMARTCART_CASHLESS_PAYMENT_TYPE", "")
 # Where the terminal can reach this server; events arrive at <base>/api/v1/integrations/cashless/events/<secret>/
 CASHLESS_CALLBACK_BASE = env_url("SMARTCART_CASHLESS_CALLBACK_BASE", ("http", "https")) or ""
 CASHLESS_EVENT_SECRET = env_secret("SMARTCART_CASHLESS_EVENT_SECRET", "")
+
+# ERP connector (Presence, seed 002): docs/integrations/erp.md. The defaults reach the emulator.
+from celery.schedules import crontab as _crontab  # noqa: E402
+
+ERP_URL = env_url("SMARTCART_ERP_URL", ("http", "https")) or "http://127.0.0.1:8300"
+ERP_TOKEN = env_secret("SMARTCART_ERP_TOKEN", "emulator-token")
+ERP_FIELD_MAP = env_str("SMARTCART_ERP_FIELD_MAP", "")  # JSON object, or a path to one
+ERP_PAGE_SIZE = env_int("SMARTCART_ERP_PAGE_SIZE", 200, minimum=1)
+ERP_TIMEOUT_SECONDS = env_int("SMARTCART_ERP_TIMEOUT_SECONDS", 10, minimum=1)
+ERP_INCREMENTAL_SECONDS = env_int("SMARTCART_ERP_INCREMENTAL_SECONDS", 300, minimum=10)
+ERP_STOCK_SECONDS = env_int("SMARTCART_ERP_STOCK_SECONDS", 60, minimum=10)
+ERP_FULL_SYNC_HOUR = env_int("SMARTCART_ERP_FULL_SYNC_HOUR", 3, minimum=0)
+if ERP_FULL_SYNC_HOUR > 23:
+    raise ConfigError(f"SMARTCART_ERP_FULL_SYNC_HOUR={ERP_FULL_SYNC_HOUR} is not an hour (0-23)")
+_ERP_TASKS = "onprem.integrations.erp.tasks"
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "erp-catalog-full": {
+            "task": f"{_ERP_TASKS}.sync_catalog_full",
+            "schedule": _crontab(hour=ERP_FULL_SYNC_HOUR, minute=17),
+        },
+        "erp-catalog-incremental": {
+            "task": f"{_ERP_TASKS}.sync_catalog_incremental",
+            "schedule": float(ERP_INCREMENTAL_SECONDS),
+        },
+        "erp-stock": {"task": f"{_ERP_TASKS}.sync_stock", "schedule": float(ERP_STOCK_SECONDS)},
+    }
+)
