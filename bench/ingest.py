@@ -1,9 +1,14 @@
-"""Ingest benchmark: many devices publish QoS 1 telemetry as fast as they can; how many rows
-per second does `manage.py ingest` commit end to end, against how fast the broker delivers
-to a bare paho subscriber in the same run? Nothing may be lost or stored twice.
+"""Ingest benchmark: many simulated devices, each its own process, publish QoS 1 telemetry as
+fast as they can. Two phases in one run, each on the whole machine:
 
-    SMARTCART_DB_URL=mysql://root@127.0.0.1:3306/test SMARTCART_MQTT_URL=mqtt://127.0.0.1:1883 \
-        python bench/ingest.py [--devices 200] [--messages 100] [--publishers 2]
+1. broker: a bare paho subscriber takes everything (the yardstick: the broker's delivery rate
+   to a Python client that does nothing with the messages);
+2. ingest: `manage.py ingest` workers store everything in MariaDB (rows committed per second).
+
+Then it checks that every message of phase 2 is stored exactly once.
+
+    SMARTCART_DB_URL=mysql://root@127.0.0.1:3306/test SMARTCART_MQTT_URL=mqtt://127.0.0.1:1883 \\
+        python bench/ingest.py [--devices 200] [--messages 50] [--workers 2]
 
 It migrates a scratch database `<name>_bench` beside the configured one (dropped first).
 Last line: ingest_rate=<msg/s> broker_rate=<msg/s> ratio=<r> lost=<n> duplicates=<n>
@@ -15,6 +20,8 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -22,10 +29,10 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import psutil
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+WINDOW = 500  # un-acked QoS 1 publishes per device process
+STALL_SECONDS = 20.0
 
 
 def bench_db_url(url: str) -> str:
@@ -45,184 +52,144 @@ def recreate_database(url: str) -> None:
     conn.close()
 
 
-def payload_template(device: str, boot: str) -> tuple[str, str, str]:
-    """The message cut around seq and ts, so publishing is three string joins, not a dumps."""
+def telemetry_lines(device: str, boot: str, count: int) -> str:
+    """`count` cart telemetry messages (docs/protocol.md), one per line, seq 0..count-1."""
+    from smartcart.protocol import now_ts
+
     body = {
-        "schema": "cart.telemetry/1", "device": device, "boot_id": boot, "seq": 0, "ts": "TS",
+        "schema": "cart.telemetry/1", "device": device, "boot_id": boot, "seq": 0, "ts": now_ts(),
         "battery": {"soc": 73.5, "voltage": 25.4, "temperature": 29.1, "charging": False},
         "health": {"state": "ok", "faults": []}, "dock": None, "firmware": "1.4.2",
     }
-    head, rest = json.dumps(body).split('"seq": 0', 1)
-    middle, tail = rest.split("TS", 1)
-    return head + '"seq": ', middle, tail
+    head, tail = json.dumps(body).split('"seq": 0', 1)
+    return "".join(f'{head}"seq": {seq}{tail}\n' for seq in range(count))
 
 
-def publisher(mqtt: dict, store: str, devices: list[str], count: int, boot: str, ready, go, done) -> None:
-    """One process publishing `count` messages for each of its devices, interleaved."""
-    import paho.mqtt.client as paho
+class Devices:
+    """One `mosquitto_pub -l` process per simulated device (C, so the load generator leaves the
+    CPU to the system under test; paho spends ~220 us per QoS 1 publish). They are started and
+    connected first, then `publish()` feeds every one its lines at once: process start-up is
+    not part of what is timed."""
 
-    from smartcart.protocol import now_ts
+    def __init__(self, mqtt: dict, store: str, devices: list[str]) -> None:
+        self.devices = devices
+        self.before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.procs = [subprocess.Popen(publish_command(mqtt, f"smartcart/{store}/cart/{d}/telemetry"),
+                                       stdin=subprocess.PIPE) for d in devices]
+        time.sleep(1 + len(devices) / 200)  # let them connect
 
-    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"bench-pub-{uuid.uuid4().hex[:8]}",
-                         protocol=paho.MQTTv5 if mqtt["protocol"] == 5 else paho.MQTTv311)
-    client.max_inflight_messages_set(1000)
-    client.max_queued_messages_set(0)
-    connect(client, mqtt)
-    client.loop_start()
-    templates = {d: (f"smartcart/{store}/cart/{d}/telemetry", payload_template(d, boot)) for d in devices}
-    ready.set()
-    go.wait()
-    infos = []
-    for seq in range(count):
-        ts = now_ts()
-        for topic, (head, middle, tail) in templates.values():
-            infos.append(client.publish(topic, f"{head}{seq}{middle}{ts}{tail}", qos=1))
-    for info in infos:
-        info.wait_for_publish(timeout=300)
-    done.put(time.monotonic())  # CLOCK_MONOTONIC is system-wide on Linux: comparable across processes
-    client.disconnect()
-    client.loop_stop()
+    def publish(self, count: int, boot: str) -> None:
+        lines = [telemetry_lines(device, boot, count).encode() for device in self.devices]
+        for proc, data in zip(self.procs, lines, strict=True):
+            proc.stdin.write(data)
+            proc.stdin.close()
+
+    def wait(self) -> float:
+        """Wait for every device to finish; returns their CPU seconds."""
+        for proc in self.procs:
+            proc.wait()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return after.ru_utime + after.ru_stime - self.before.ru_utime - self.before.ru_stime
 
 
-def connect(client, mqtt: dict) -> None:
-    """Same window as ingest (Receive Maximum 65535), so the yardstick is fair."""
-    if mqtt["protocol"] != 5:
-        client.connect(mqtt["host"], mqtt["port"])
-        return
-    from paho.mqtt.packettypes import PacketTypes
-    from paho.mqtt.properties import Properties
-
-    props = Properties(PacketTypes.CONNECT)
-    props.ReceiveMaximum = 65535
-    client.connect(mqtt["host"], mqtt["port"], properties=props)
+def publish_command(mqtt: dict, topic: str) -> list[str]:
+    cmd = ["mosquitto_pub", "-h", mqtt["host"], "-p", str(mqtt["port"]), "-q", "1", "-M", str(WINDOW), "-l",
+           "-t", topic, "-V", "5" if mqtt["protocol"] == 5 else "mqttv311"]
+    if mqtt["username"]:
+        cmd += ["-u", mqtt["username"], "-P", mqtt["password"] or ""]
+    return cmd
 
 
 def bare_subscriber(mqtt: dict, store: str, expected: int, ready, result) -> None:
-    """The yardstick: how fast the broker hands QoS 1 messages to a client that does nothing."""
+    """The yardstick: a paho client with ingest's receive window that only counts."""
     import paho.mqtt.client as paho
+    from paho.mqtt.packettypes import PacketTypes
+    from paho.mqtt.properties import Properties
 
-    seen = {"n": 0, "first": None, "last": None}
+    seen = {"n": 0, "last": None}
 
     def on_message(client, userdata, msg):
-        now = time.monotonic()
-        seen["first"] = seen["first"] or now
-        seen["last"] = now
         seen["n"] += 1
+        seen["last"] = time.monotonic()
 
+    v5 = mqtt["protocol"] == 5
     client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"bench-sub-{uuid.uuid4().hex[:8]}",
-                         protocol=paho.MQTTv5 if mqtt["protocol"] == 5 else paho.MQTTv311)
+                         protocol=paho.MQTTv5 if v5 else paho.MQTTv311)
     client.on_message = on_message
     client.on_subscribe = lambda *a: ready.set()
-    connect(client, mqtt)
+    props = None
+    if v5:
+        props = Properties(PacketTypes.CONNECT)
+        props.ReceiveMaximum = 65535
+    client.connect(mqtt["host"], mqtt["port"], properties=props)
     client.subscribe(f"smartcart/{store}/+/+/telemetry", qos=1)
     deadline = time.monotonic() + 600
     while seen["n"] < expected and time.monotonic() < deadline:
         client.loop(timeout=0.5)
-        # Publishing is over and nothing came for a while: report what arrived.
-        if seen["last"] and time.monotonic() - seen["last"] > 20:
-            break
+        if seen["last"] and time.monotonic() - seen["last"] > STALL_SECONDS:
+            break  # publishing is over and nothing more comes
     client.disconnect()
-    result.put((seen["n"], seen["first"], seen["last"]))
+    result.put((seen["n"], seen["last"], sum(os.times()[:2])))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devices", type=int, default=200)
-    parser.add_argument("--messages", type=int, default=100, help="messages per device")
-    parser.add_argument("--publishers", type=int, default=2, help="publisher processes")
-    args = parser.parse_args(argv)
-    db_url, mqtt_url = os.environ.get("SMARTCART_DB_URL"), os.environ.get("SMARTCART_MQTT_URL")
-    if not db_url or not mqtt_url or not db_url.startswith(("mysql", "mariadb")):
-        print("bench/ingest.py needs SMARTCART_DB_URL (MySQL/MariaDB) and SMARTCART_MQTT_URL (Mosquitto)",
-              file=sys.stderr)
-        return 2
+def broker_phase(mqtt: dict, store: str, devices: list[str], count: int) -> dict:
+    ctx = mp.get_context("spawn")
+    ready, result = ctx.Event(), ctx.Queue()
+    total = len(devices) * count
+    sub = ctx.Process(target=bare_subscriber, args=(mqtt, store, total, ready, result))
+    sub.start()
+    if not ready.wait(30):
+        raise SystemExit("bench: the bare subscriber could not subscribe")
+    fleet = Devices(mqtt, store, devices)
+    started = time.monotonic()
+    fleet.publish(count, boot="phase1")
+    publisher_cpu = fleet.wait()
+    received, last, cpu = result.get(timeout=700)
+    sub.join()
+    return {"received": received, "seconds": (last or started) - started, "cpu": cpu,
+            "publisher_cpu": publisher_cpu}
 
-    store = f"bench{uuid.uuid4().hex[:6]}"
-    db = bench_db_url(db_url)
-    env = {**os.environ, "SMARTCART_DB_URL": db, "SMARTCART_STORE_ID": store, "SMARTCART_TIER": "onprem",
-           "DJANGO_SETTINGS_MODULE": "onprem.settings", "SMARTCART_LOG_LEVEL": "WARNING"}
-    os.environ.update(env)
-    recreate_database(db)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
 
-    import django
-
-    django.setup()
+def ingest_phase(mqtt: dict, store: str, devices: list[str], count: int, workers: int, env: dict) -> dict:
+    import psutil
     from django.db import connection
 
-    from onprem.fleet.services import provision_device
-    from smartcart.envconf import mqtt_settings
-
-    devices = [f"bench-{n:05d}" for n in range(args.devices)]
-    for device in devices:
-        provision_device(kind="cart", device_id=device)
-    mqtt = mqtt_settings(mqtt_url, default=mqtt_url)
-    total = args.devices * args.messages
-    boot = uuid.uuid4().hex[:12]
-
-    ingest = subprocess.Popen([sys.executable, "manage.py", "ingest", "--name", f"bench-{store}"], cwd=ROOT, env=env)
-    wait_until(lambda: count_rows(connection, "SELECT COUNT(*) FROM fleet_ingeststate") > 0, 30, "ingest start")
-
-    ctx = mp.get_context("spawn")
-    go, results, done = ctx.Event(), ctx.Queue(), ctx.Queue()
-    sub_ready = ctx.Event()
-    sub = ctx.Process(target=bare_subscriber, args=(mqtt, store, total, sub_ready, results))
-    sub.start()
-    sub_ready.wait(30)
-    pubs, readies = [], []
-    for i in range(args.publishers):
-        ready = ctx.Event()
-        share = devices[i :: args.publishers]
-        pubs.append(ctx.Process(target=publisher, args=(mqtt, store, share, args.messages, boot, ready, go, done)))
-        readies.append(ready)
-        pubs[-1].start()
-    for ready in readies:
-        ready.wait(60)
-
+    names = [f"bench-{store}-{i}" for i in range(workers)]
+    shared = ["--shared"] if workers > 1 else []
+    procs = [subprocess.Popen([sys.executable, "manage.py", "ingest", "--name", name, *shared], cwd=ROOT, env=env)
+             for name in names]
+    wait_until(lambda: scalar(connection, "SELECT COUNT(*) FROM fleet_ingeststate") == workers, 30,
+               "every ingest worker subscribed")
+    fleet = Devices(mqtt, store, devices)
     started = time.monotonic()
-    go.set()
-    stored, finished = wait_for_rows(connection, total)
-    ingest_seconds = finished - started
-    print(f"ingest stored {stored}/{total} in {ingest_seconds:.2f}s", file=sys.stderr)
-    for proc in pubs:
-        proc.join()
-    published = max(done.get(timeout=5) for _ in pubs) - started
-    sub.join(60)
-    if sub.is_alive():
-        sub.terminate()
-    received, first, last = results.get(timeout=5) if not results.empty() else (0, None, None)
-    ingest_cpu = sum(psutil.Process(ingest.pid).cpu_times()[:2])
-    ingest.terminate()
-    ingest.wait(30)
-
-    distinct = count_rows(connection, "SELECT COUNT(*) FROM (SELECT DISTINCT device_id, boot_id, seq FROM fleet_cartreading) d")
-    if not stored or not received:
-        print(f"bench: nothing arrived (stored={stored}, subscriber got {received})", file=sys.stderr)
-        return 1
-    broker_seconds = last - started
-    ingest_rate = stored / ingest_seconds
-    broker_rate = received / broker_seconds
-    print(f"devices={args.devices} messages/device={args.messages} publishers={args.publishers} total={total}")
-    print(f"stored={stored} in {ingest_seconds:.2f}s using {ingest_cpu:.1f}s of CPU; "
-          f"bare subscriber got {received} in {broker_seconds:.2f}s; publishers done after {published:.2f}s")
-    print(f"ingest_rate={ingest_rate:.0f} broker_rate={broker_rate:.0f} ratio={ingest_rate / broker_rate:.2f} "
-          f"lost={total - distinct} duplicates={stored - distinct}")
-    return 0
+    fleet.publish(count, boot="phase2")
+    publisher_cpu = fleet.wait()
+    stored, finished = wait_for_stored(connection, len(devices) * count)
+    cpu = sum(sum(psutil.Process(p.pid).cpu_times()[:2]) for p in procs)
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(30)
+    rows = scalar(connection, "SELECT COUNT(*) FROM fleet_cartreading WHERE boot_id = 'phase2'")
+    distinct = scalar(connection, "SELECT COUNT(*) FROM (SELECT DISTINCT device_id, seq FROM fleet_cartreading "
+                                  "WHERE boot_id = 'phase2') d")
+    return {"stored": stored, "seconds": finished - started, "cpu": cpu, "rows": rows, "distinct": distinct,
+            "publisher_cpu": publisher_cpu}
 
 
-def count_rows(connection, sql: str) -> int:
+def scalar(connection, sql: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return cursor.fetchone()[0]
+        return cursor.fetchone()[0] or 0
 
 
-def wait_for_rows(connection, total: int, stall_seconds: float = 30.0) -> tuple[int, float]:
-    """Poll until every row is stored, or nothing new arrived for `stall_seconds`; return the
-    count and when the last of them was seen."""
+def wait_for_stored(connection, total: int) -> tuple[int, float]:
+    """Follow ingest's own counters (one cheap row per worker, not a COUNT over the table)
+    until all is stored or nothing new came for STALL_SECONDS; return count and when."""
     stored, last_change = 0, time.monotonic()
-    while stored < total and time.monotonic() - last_change < stall_seconds:
-        time.sleep(0.05)
-        now_stored = count_rows(connection, "SELECT COUNT(*) FROM fleet_cartreading")
+    while stored < total and time.monotonic() - last_change < STALL_SECONDS:
+        time.sleep(0.02)
+        now_stored = scalar(connection, "SELECT SUM(stored_total) FROM fleet_ingeststate")
         if now_stored != stored:
             stored, last_change = now_stored, time.monotonic()
     return stored, last_change
@@ -234,6 +201,61 @@ def wait_until(check, timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise SystemExit(f"bench: {what} did not happen within {timeout}s")
         time.sleep(0.2)
+
+
+def prepare(db_url: str, store: str, devices: list[str]) -> dict:
+    """A scratch database with the devices provisioned; returns the env for ingest workers."""
+    env = {**os.environ, "SMARTCART_DB_URL": bench_db_url(db_url), "SMARTCART_STORE_ID": store,
+           "SMARTCART_TIER": "onprem", "DJANGO_SETTINGS_MODULE": "onprem.settings", "SMARTCART_LOG_LEVEL": "WARNING"}
+    os.environ.update(env)
+    recreate_database(env["SMARTCART_DB_URL"])
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    import django
+
+    django.setup()
+    from onprem.fleet.services import provision_device
+
+    for device in devices:
+        provision_device(kind="cart", device_id=device)
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=200, help="simulated carts, each its own process")
+    parser.add_argument("--messages", type=int, default=50, help="messages per device and phase")
+    parser.add_argument("--workers", type=int, default=2, help="ingest processes (shared subscription)")
+    args = parser.parse_args(argv)
+    db_url, mqtt_url = os.environ.get("SMARTCART_DB_URL", ""), os.environ.get("SMARTCART_MQTT_URL", "")
+    if not db_url.startswith(("mysql", "mariadb")) or not mqtt_url:
+        print("bench/ingest.py needs SMARTCART_DB_URL (MySQL/MariaDB) and SMARTCART_MQTT_URL (Mosquitto)",
+              file=sys.stderr)
+        return 2
+    if not shutil.which("mosquitto_pub"):
+        print("bench/ingest.py needs mosquitto_pub (Debian: mosquitto-clients)", file=sys.stderr)
+        return 2
+    from smartcart.envconf import mqtt_settings
+
+    mqtt = mqtt_settings(mqtt_url, default=mqtt_url)
+    store = f"bench{uuid.uuid4().hex[:6]}"
+    devices = [f"bench-{n:05d}" for n in range(args.devices)]
+    env = prepare(db_url, store, devices)
+    total = args.devices * args.messages
+
+    broker = broker_phase(mqtt, store, devices, args.messages)
+    ingest = ingest_phase(mqtt, store, devices, args.messages, args.workers, env)
+    broker_rate = broker["received"] / broker["seconds"] if broker["seconds"] else 0.0
+    ingest_rate = ingest["distinct"] / ingest["seconds"] if ingest["seconds"] else 0.0
+    print(f"devices={args.devices} (one mosquitto_pub each) messages/device={args.messages} per phase "
+          f"total={total} ingest workers={args.workers}")
+    print(f"broker phase: bare subscriber got {broker['received']} in {broker['seconds']:.2f}s "
+          f"({broker['cpu']:.1f} CPU s; publishers {broker['publisher_cpu']:.1f} CPU s)")
+    print(f"ingest phase: stored {ingest['distinct']} in {ingest['seconds']:.2f}s "
+          f"({ingest['cpu']:.1f} CPU s incl. start-up; publishers {ingest['publisher_cpu']:.1f} CPU s)")
+    ratio = ingest_rate / broker_rate if broker_rate else 0.0
+    print(f"ingest_rate={ingest_rate:.0f} broker_rate={broker_rate:.0f} ratio={ratio:.2f} "
+          f"lost={total - ingest['distinct']} duplicates={ingest['rows'] - ingest['distinct']}")
+    return 0
 
 
 if __name__ == "__main__":
