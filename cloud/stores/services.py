@@ -69,25 +69,25 @@ def authenticate_store(*, code: str, key: str) -> Store | None:
     return store
 
 
-def mark_connected(*, store_id: int, channel_name: str) -> str:
+def mark_connected(*, store: Store, channel_name: str) -> str:
     """Make `channel_name` the store's live tunnel; return the channel it replaces ('' if none)."""
     with transaction.atomic():
-        store = Store.objects.select_for_update().get(pk=store_id)
-        previous = store.tunnel_channel
-        store.tunnel_channel, store.connected_at = channel_name, timezone.now()
-        store.save(update_fields=["tunnel_channel", "connected_at"])
+        current = Store.objects.select_for_update().get(pk=store.pk)
+        previous = current.tunnel_channel
+        current.tunnel_channel, current.connected_at = channel_name, timezone.now()
+        current.save(update_fields=["tunnel_channel", "connected_at"])
     log.info("tunnel connected store=%s replaces=%s", store.code, previous or "-")
     return previous
 
 
-def mark_disconnected(*, store_id: int, channel_name: str) -> bool:
+def mark_disconnected(*, store: Store, channel_name: str) -> bool:
     """A clean close takes the store offline at once, unless a newer tunnel already replaced it."""
     with transaction.atomic():
-        updated = Store.objects.filter(pk=store_id, tunnel_channel=channel_name).update(
+        updated = Store.objects.filter(pk=store.pk, tunnel_channel=channel_name).update(
             tunnel_channel="", online=False, disconnected_at=timezone.now()
         )
     if updated:
-        log.info("tunnel closed store_id=%s: store offline", store_id)
+        log.info("tunnel closed store=%s: store offline", store.code)
     return bool(updated)
 
 
@@ -97,18 +97,18 @@ def check_heartbeat(body: dict) -> None:
             raise StoreError(f"a heartbeat's body needs {part!r} as a JSON object")
 
 
-def record_heartbeat(*, store_id: int, channel_name: str, body: dict) -> bool:
+def record_heartbeat(*, store: Store, channel_name: str, body: dict) -> bool:
     """Keep the heartbeat and mark the store online; False when this tunnel is no longer live."""
     check_heartbeat(body)
     now = timezone.now()
     fields = {"online": True, "last_heartbeat_at": now, "last_heartbeat": body}
-    live = Store.objects.filter(pk=store_id, tunnel_channel=channel_name)
+    live = Store.objects.filter(pk=store.pk, tunnel_channel=channel_name)
     with transaction.atomic():
         came_online = live.filter(online=False).update(**fields)
         if not came_online and not live.update(**fields):
             return False
     if came_online:
-        log.info("store online store_id=%s status=%s", store_id, body.get("status", "?"))
+        log.info("store online store=%s status=%s", store.code, body.get("status", "?"))
     return True
 
 

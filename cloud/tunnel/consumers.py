@@ -53,7 +53,7 @@ class TunnelConsumer(AsyncWebsocketConsumer):
             await self.close(code=frames.CLOSE_UNAUTHORIZED)
             return
         previous = await database_sync_to_async(services.mark_connected)(
-            store_id=self.store.pk, channel_name=self.channel_name
+            store=self.store, channel_name=self.channel_name
         )
         if previous:
             await self.channel_layer.send(previous, {"type": "tunnel.replaced"})
@@ -61,7 +61,7 @@ class TunnelConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.store is not None:
             await database_sync_to_async(services.mark_disconnected)(
-                store_id=self.store.pk, channel_name=self.channel_name
+                store=self.store, channel_name=self.channel_name
             )
             log.info("tunnel gone store=%s code=%s", self.store.code, code)
 
@@ -94,7 +94,7 @@ class TunnelConsumer(AsyncWebsocketConsumer):
         body = {**frame.body, "sent_at": frame.sent_at}
         try:
             live = await database_sync_to_async(services.record_heartbeat)(
-                store_id=self.store.pk, channel_name=self.channel_name, body=body
+                store=self.store, channel_name=self.channel_name, body=body
             )
         except services.StoreError as exc:
             await self.send_frame(frames.error(frame.id, "bad_heartbeat", str(exc)))

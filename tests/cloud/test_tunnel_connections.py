@@ -3,8 +3,9 @@ from __future__ import annotations
 import asyncio
 
 from cloud.stores.models import Store
+from cloud.stores.services import mark_connected, mark_disconnected, record_heartbeat
 
-from .conftest import close_code, send_heartbeat, tunnel
+from .conftest import close_code, heartbeat_body, send_heartbeat, tunnel
 
 
 def test_it_takes_the_store_offline_when_the_tunnel_closes_cleanly(transactional_db, store_key):
@@ -43,3 +44,15 @@ def test_it_replaces_an_older_connection_of_the_same_store(transactional_db, sto
     # The older connection's close did not take the store offline: the newer one holds it.
     assert store_while_newer_open.online is True and store_while_newer_open.tunnel_channel != ""
     assert Store.objects.get(code="store-001").online is False
+
+
+def test_it_ignores_heartbeats_and_closes_from_a_replaced_connection(db, store_key):
+    store = Store.objects.get(code="store-001")
+    mark_connected(store=store, channel_name="older")
+    mark_connected(store=store, channel_name="newer")
+
+    assert record_heartbeat(store=store, channel_name="older", body=heartbeat_body()) is False
+    assert mark_disconnected(store=store, channel_name="older") is False
+    assert Store.objects.get(code="store-001").online is False
+    assert record_heartbeat(store=store, channel_name="newer", body=heartbeat_body()) is True
+    assert Store.objects.get(code="store-001").tunnel_channel == "newer"
