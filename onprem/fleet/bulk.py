@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.db import connection
 
-from smartcart.protocol import CartTelemetry
+from smartcart.protocol import CartTelemetry, ProtocolError
 
 READING_COLUMNS = ("device_id", "boot_id", "seq", "ts", "received_at", "soc", "voltage", "temperature",
                    "charging", "health", "fault_codes", "dock_rack", "dock_slot", "firmware")
@@ -43,7 +43,8 @@ def reading_values(t: CartTelemetry, received_at: datetime) -> str:
 
 def assert_safe(value: str) -> None:
     if not set(value) <= SAFE:
-        raise ValueError(f"refusing to format {value!r} into SQL: the protocol should have rejected it")
+        # A ProtocolError, so ingest dead-letters the message instead of failing the batch.
+        raise ProtocolError(f"refusing to store {value!r}: only letters, digits and - _ . + are allowed")
 
 
 def insert_readings(rows: list[str]) -> None:

@@ -73,6 +73,17 @@ def ident(data: dict, key: str, where: str = "") -> str:
     return check_id(text(data, key, 64, where), f"field {where}{key}")
 
 
+VERSION_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.+")
+
+
+def version(data: dict, key: str = "firmware") -> str:
+    """A firmware version such as 1.4.2 or 2.0.0-rc.1+build.7 (at most 32 characters)."""
+    value = text(data, key, 32)
+    if not set(value) <= VERSION_ALPHABET:
+        raise ProtocolError(f"field {key}={value!r} may hold only letters, digits and - _ . +")
+    return value
+
+
 def one_of(data: dict, key: str, choices: tuple[str, ...], where: str = "") -> str:
     value = need(data, key, where)
     if value not in choices:

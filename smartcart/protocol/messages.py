@@ -13,6 +13,7 @@ from typing import Any
 
 from . import fields as f
 from .errors import ProtocolError
+from .topics import ID_ALPHABET
 
 HEALTH_STATES = ("ok", "degraded", "fault")
 STATUS_STATES = ("online", "offline")
@@ -30,8 +31,9 @@ class Health:
     def parse(cls, data: dict) -> Health:
         state = f.one_of(data, "state", HEALTH_STATES, "health.")
         faults = data.get("faults", [])
-        if not isinstance(faults, list) or not all(isinstance(c, str) and 0 < len(c) <= 32 for c in faults):
-            raise ProtocolError("field health.faults must be a list of fault codes (strings)")
+        if not isinstance(faults, list) or not all(isinstance(c, str) and 0 < len(c) <= 32 and set(c) <= ID_ALPHABET
+                                                   for c in faults):
+            raise ProtocolError("field health.faults must be a list of fault codes (letters, digits, - _ .)")
         if state == "ok" and faults:
             raise ProtocolError("field health.state is ok but health.faults is not empty")
         return cls(state, faults)
@@ -108,7 +110,7 @@ class CartTelemetry(Envelope):
             battery=Battery.parse(f.mapping(data, "battery")),
             health=Health.parse(f.mapping(data, "health")),
             dock=Dock.parse(f.need(data, "dock")),
-            firmware=f.text(data, "firmware", 32),
+            firmware=f.version(data),
         )
 
     def to_dict(self) -> dict:
@@ -166,7 +168,7 @@ class RackTelemetry(Envelope):
             **Envelope.read(data, cls.SCHEMA),
             slots=slots,
             health=Health.parse(f.mapping(data, "health")),
-            firmware=f.text(data, "firmware", 32),
+            firmware=f.version(data),
         )
 
     def to_dict(self) -> dict:

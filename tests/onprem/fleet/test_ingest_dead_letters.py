@@ -38,3 +38,10 @@ def test_it_keeps_the_good_messages_of_a_batch_with_a_bad_one(fleet):
 
     assert CartReading.objects.count() == 2
     assert DeadLetter.objects.count() == 1
+
+
+def test_it_dead_letters_a_firmware_version_with_sql_characters(fleet):
+    ingest(message(TOPIC, {**cart_payload(), "firmware": "1.0'; DROP TABLE x; --"}))
+
+    assert "may hold only letters, digits" in DeadLetter.objects.get().reason
+    assert CartReading.objects.count() == 0
