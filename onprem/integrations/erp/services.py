@@ -31,6 +31,7 @@ from .models import ErpOrder, SyncKind, SyncRun, SyncState
 from .presence import PresenceConnector
 
 log = logging.getLogger(__name__)
+REJECTED_KEPT = 200  # a broken field map rejects every row: keep enough to see why, not all
 
 
 class ErpOrderError(ValueError):
@@ -119,7 +120,7 @@ def _finish(
     run: SyncRun, changes: catalog.CatalogChanges, *, error: ErpError | None = None
 ) -> SyncRun:
     run.created, run.updated, run.unchanged = changes.created, changes.updated, changes.unchanged
-    run.rejected = changes.skipped[:200]
+    run.rejected, run.rejected_count = changes.skipped[:REJECTED_KEPT], len(changes.skipped)
     run.status = SyncRun.Status.FAILED if error else SyncRun.Status.OK
     run.error = str(error) if error else ""
     run.transient = isinstance(error, ErpTransientError)

@@ -58,7 +58,7 @@ def _sync(task: Task, action) -> dict:
         "run": run.pk,
         "created": run.created,
         "updated": run.updated,
-        "rejected": len(run.rejected),
+        "rejected": run.rejected_count,
     }
 
 
