@@ -1,0 +1,51 @@
+"""python manage.py bootstrap_demo — the demo store: staff user, token, racks and carts. Idempotent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from onprem.core.tokens import issue_token
+from onprem.fleet.models import Cart, Rack
+from onprem.fleet.services import provision_device, rotate_device_password
+
+
+class Command(BaseCommand):
+    help = "Create the demo staff user and token and provision racks/carts; print them as JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--racks", type=int, default=3)
+        parser.add_argument("--slots", type=int, default=10)
+        parser.add_argument("--carts", type=int, default=24)
+        parser.add_argument("--username", default="staff")
+        parser.add_argument("--password", default="smartcart-staff")
+        parser.add_argument("--credentials", type=Path, required=True,
+                            help="where to write the devices' MQTT credentials (JSON, for the simulator)")
+
+    def handle(self, *args, racks, slots, carts, username, password, credentials: Path, **options):
+        with transaction.atomic():
+            user, _ = get_user_model().objects.get_or_create(username=username)
+            user.is_staff = user.is_superuser = True
+            user.set_password(password)
+            user.save()
+            token = issue_token(username=username, scopes=["staff"])
+            devices = {**self.devices("rack", Rack, [f"rack-{n:02d}" for n in range(1, racks + 1)], slots),
+                       **self.devices("cart", Cart, [f"cart-{n:03d}" for n in range(1, carts + 1)], slots)}
+        credentials.write_text(json.dumps(devices, indent=2))
+        credentials.chmod(0o600)
+        self.stdout.write(json.dumps({"username": username, "password": password, "staff_token": token.token}))
+
+    @staticmethod
+    def devices(kind: str, model, device_ids: list[str], slots: int) -> dict:
+        """Provision what is missing; re-issue passwords of the rest (only hashes are stored)."""
+        existing = set(model.objects.filter(device_id__in=device_ids).values_list("device_id", flat=True))
+        issued = {}
+        for device_id in device_ids:
+            done = (rotate_device_password(device_id=device_id) if device_id in existing
+                    else provision_device(kind=kind, device_id=device_id, slot_count=slots))
+            issued[device_id] = {"username": done.username, "password": done.password}
+        return issued

@@ -1,0 +1,212 @@
+"""`smartcart demo`: the whole system on one machine, on embedded defaults.
+
+An embedded MQTT broker, the cloud (daphne + store monitor), the store's on-prem tier
+(daphne + ingest + uplink) and a simulated store of racks and carts, each its own process.
+It prints the URLs and credentials, writes them to var/demo.json, and Ctrl-C stops it all.
+Real services are used instead when SMARTCART_DB_URL / SMARTCART_REDIS_URL / SMARTCART_MQTT_URL
+are set (then no embedded broker is started).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("smartcart.demo")
+
+
+@dataclass
+class Demo:
+    var: Path
+    store: str
+    onprem_port: int
+    cloud_port: int
+    mqtt_url: str
+    embedded_broker: bool
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def env(self, tier: str, **extra: str) -> dict:
+        env = {**os.environ, "SMARTCART_TIER": tier, "DJANGO_SETTINGS_MODULE": f"{tier}.settings",
+               "SMARTCART_VAR_DIR": str(self.var), "SMARTCART_STORE_ID": self.store,
+               "SMARTCART_MQTT_URL": self.mqtt_url, "PYTHONUNBUFFERED": "1", **extra}
+        if tier == "cloud" and "SMARTCART_DB_URL" in os.environ and "SMARTCART_CLOUD_DB_URL" not in os.environ:
+            # Two tiers must never share one database: give the cloud its own SQLite file.
+            env["SMARTCART_CLOUD_DB_URL"] = f"sqlite:///{self.var / 'cloud.sqlite3'}"
+        return env
+
+    def manage(self, tier: str, *args: str, **extra: str) -> str:
+        """Run a management command to completion; its stdout, or exit with its error."""
+        done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env(tier, **extra),
+                              capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"demo: `manage.py {' '.join(args)}` ({tier}) failed:\n{done.stderr.strip()}")
+        return done.stdout
+
+    def start(self, name: str, argv: list[str], tier: str = "onprem", **extra: str) -> None:
+        log_file = (self.var / "logs" / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(argv, cwd=ROOT, env=self.env(tier, **extra), stdout=log_file,
+                                                stderr=subprocess.STDOUT, start_new_session=True)
+
+    def stop(self) -> None:
+        for proc in self.processes.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for name, proc in self.processes.items():
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("%s did not stop in time; killing it", name)
+                proc.kill()
+
+    def died(self) -> str | None:
+        return next((name for name, proc in self.processes.items() if proc.poll() is not None), None)
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def wait_for_port(port: int, what: str, demo: Demo, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while port_free(port):
+        if (name := demo.died()) or time.monotonic() > deadline:
+            demo.stop()
+            sys.exit(f"demo: {what} did not start on port {port}"
+                     + (f": {name} exited, see {demo.var / 'logs' / (name + '.log')}" if name else ""))
+        time.sleep(0.2)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="smartcart demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--var", type=Path, default=ROOT / "var", help="where databases, logs and demo.json go")
+    parser.add_argument("--store", default="store-001")
+    parser.add_argument("--onprem-port", type=int, default=8000)
+    parser.add_argument("--cloud-port", type=int, default=8100)
+    parser.add_argument("--mqtt-port", type=int, default=1884, help="embedded broker (1883 is often Mosquitto's)")
+    parser.add_argument("--racks", type=int, default=3)
+    parser.add_argument("--slots", type=int, default=10)
+    parser.add_argument("--carts", type=int, default=24)
+    return parser.parse_args(argv)
+
+
+def check_ports(args: argparse.Namespace, embedded: bool) -> None:
+    wanted = {"on-prem": args.onprem_port, "cloud": args.cloud_port}
+    if embedded:
+        wanted["MQTT broker"] = args.mqtt_port
+    for what, port in wanted.items():
+        if not port_free(port):
+            sys.exit(f"demo: port {port} for the {what} is in use; stop what holds it or pass another port")
+
+
+def bootstrap(demo: Demo, args: argparse.Namespace, store_key: str) -> dict:
+    """Databases migrated, users, tokens, the store and its devices: all idempotent."""
+    demo.manage("onprem", "migrate", "--noinput", "-v", "0")
+    demo.manage("cloud", "migrate", "--noinput", "-v", "0")
+    credentials = demo.var / "device-credentials.json"
+    onprem = json.loads(demo.manage("onprem", "bootstrap_demo", "--racks", str(args.racks), "--slots",
+                                    str(args.slots), "--carts", str(args.carts), "--credentials", str(credentials)))
+    cloud = json.loads(demo.manage("cloud", "bootstrap_demo", "--store", args.store, "--key", store_key))
+    return {"onprem": onprem, "cloud": cloud, "credentials": credentials}
+
+
+def start_all(demo: Demo, args: argparse.Namespace, store_key: str, credentials: Path) -> None:
+    py = sys.executable
+    if demo.embedded_broker:
+        demo.start("broker", [py, "-m", "smartcart.broker", "--port", str(args.mqtt_port)])
+        wait_for_port(args.mqtt_port, "the embedded MQTT broker", demo)
+    demo.start("cloud", [py, "-m", "daphne", "-b", "127.0.0.1", "-p", str(args.cloud_port), "cloud.asgi:application"],
+               tier="cloud")
+    demo.start("cloud-monitor", [py, "manage.py", "monitor"], tier="cloud")
+    demo.start("onprem", [py, "-m", "daphne", "-b", "127.0.0.1", "-p", str(args.onprem_port), "onprem.asgi:application"])
+    demo.start("ingest", [py, "manage.py", "ingest"])
+    wait_for_port(args.cloud_port, "the cloud", demo)
+    demo.start("uplink", [py, "manage.py", "uplink"], SMARTCART_CLOUD_URL=f"ws://127.0.0.1:{args.cloud_port}",
+               SMARTCART_CLOUD_STORE_KEY=store_key)
+    demo.start("simulator", [py, "-m", "smartcart.cli", "simulate", "--store", args.store, "--racks", str(args.racks),
+                             "--slots", str(args.slots), "--carts", str(args.carts), "--mqtt", demo.mqtt_url,
+                             "--credentials", str(credentials), "--outbox-dir", str(demo.var / "outbox")])
+    wait_for_port(args.onprem_port, "the on-prem tier", demo)
+
+
+def announce(demo: Demo, args: argparse.Namespace, creds: dict) -> dict:
+    summary = {
+        "onprem_url": f"http://127.0.0.1:{args.onprem_port}",
+        "cloud_url": f"http://127.0.0.1:{args.cloud_port}",
+        "staff": {"username": creds["onprem"]["username"], "password": creds["onprem"]["password"]},
+        "ops": {"username": creds["cloud"]["username"], "password": creds["cloud"]["password"]},
+        "tokens": {"staff": creds["onprem"]["staff_token"], "ops": creds["cloud"]["ops_token"]},
+        "mqtt_url": demo.mqtt_url,
+        "store": args.store,
+        "logs": str(demo.var / "logs"),
+        "processes": {name: proc.pid for name, proc in demo.processes.items()},
+    }
+    (demo.var / "demo.json").write_text(json.dumps(summary, indent=2))
+    print(f"""
+SmartCart demo is running (store {args.store}: {args.racks} racks x {args.slots} slots, {args.carts} carts)
+
+  on-prem   {summary['onprem_url']}   API {summary['onprem_url']}/api/docs/   admin {summary['onprem_url']}/admin/
+            staff login {summary['staff']['username']} / {summary['staff']['password']}
+            curl -H 'Authorization: Bearer {summary['tokens']['staff']}' {summary['onprem_url']}/api/v1/carts/
+  cloud     {summary['cloud_url']}   API {summary['cloud_url']}/api/docs/   admin {summary['cloud_url']}/admin/
+            ops login {summary['ops']['username']} / {summary['ops']['password']}
+            curl -H 'Authorization: Bearer {summary['tokens']['ops']}' {summary['cloud_url']}/api/v1/stores/
+  MQTT      {demo.mqtt_url}
+  written to {demo.var / 'demo.json'}; logs in {summary['logs']}
+
+Ctrl-C stops everything.
+""", flush=True)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configured = os.environ.get("SMARTCART_MQTT_URL")
+    check_ports(args, embedded=not configured)
+    var = args.var.resolve()
+    (var / "logs").mkdir(parents=True, exist_ok=True)
+    demo = Demo(var=var, store=args.store, onprem_port=args.onprem_port, cloud_port=args.cloud_port,
+                mqtt_url=configured or f"mqtt://127.0.0.1:{args.mqtt_port}?protocol=3", embedded_broker=not configured)
+    key_file = var / "store-key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(32))
+    store_key = key_file.read_text().strip()
+    creds = bootstrap(demo, args, store_key)
+    stopping = []
+    # Children run in their own sessions (a terminal's Ctrl-C reaches only us), so we stop them.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.append(True))
+    try:
+        start_all(demo, args, store_key, creds["credentials"])
+        announce(demo, args, creds)
+        reported: set[str] = set()
+        while not stopping:
+            # A process that dies is reported, not replaced: stopping the uplink (say) is how one
+            # watches the cloud notice a store going dark, so the rest keeps running.
+            for name, proc in demo.processes.items():
+                if proc.poll() is not None and name not in reported:
+                    reported.add(name)
+                    log.error("%s exited (code %s); the rest keeps running; see %s", name, proc.returncode,
+                              var / "logs" / f"{name}.log")
+            time.sleep(0.5)
+    finally:
+        print("stopping the demo…", flush=True)
+        demo.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""`smartcart demo` as a person runs it on a fresh machine: embedded defaults, nothing configured."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import psutil
+import pytest
+
+from tests.conftest import ROOT, free_port
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo(tmp_path):
+    ports = {"--onprem-port": free_port(), "--cloud-port": free_port(), "--mqtt-port": free_port()}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTCART_", "DJANGO_SETTINGS"))}
+    argv = [sys.executable, "-m", "smartcart.cli", "demo", "--var", str(tmp_path)]
+    for flag, port in ports.items():
+        argv += [flag, str(port)]
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    summary = tmp_path / "demo.json"
+    deadline = time.monotonic() + 90
+    while not summary.exists():
+        assert proc.poll() is None, f"demo exited: {proc.stdout.read()}"
+        assert time.monotonic() < deadline, "demo did not write demo.json in 90 s"
+        time.sleep(0.5)
+    yield proc, json.loads(summary.read_text())
+    if proc.poll() is None:
+        proc.kill()
+
+
+def eventually(check, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(1)
+    raise AssertionError(f"{what}: not within {timeout} s")
+
+
+def test_the_demo_runs_a_store_the_cloud_watches_and_stops_on_sigterm(demo):
+    proc, info = demo
+    staff = httpx.Client(base_url=info["onprem_url"], headers={"Authorization": f"Bearer {info['tokens']['staff']}"})
+    ops = httpx.Client(base_url=info["cloud_url"], headers={"Authorization": f"Bearer {info['tokens']['ops']}"})
+
+    def batteries():
+        carts = staff.get("/api/v1/carts/").json()["results"]
+        socs = {c["device_id"]: c["battery"]["soc"] for c in carts if c["battery"]}
+        return socs if len(socs) == 24 else None
+
+    first = eventually(batteries, 60, "24 carts with battery readings")
+    eventually(lambda: (now := batteries()) and now != first, 30, "battery readings change")
+    store = eventually(lambda: (s := ops.get("/api/v1/stores/store-001/").json()).get("online") and s, 60,
+                       "the cloud sees the store online")
+    assert store["heartbeat"]["carts"]["total"] == 24
+
+    os.kill(info["processes"]["uplink"], signal.SIGKILL)
+    eventually(lambda: ops.get("/api/v1/stores/store-001/").json()["online"] is False, 60,
+               "the cloud sees the store offline once the uplink is gone")
+
+    children = psutil.Process(proc.pid).children(recursive=True)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) == 0
+    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
