@@ -35,8 +35,9 @@ class SyncRun(models.Model):
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
     rejected = models.JSONField(
-        default=list, blank=True, help_text="records skipped, with the reason"
+        default=list, blank=True, help_text="the first records skipped, with the reason"
     )
     error = models.TextField(blank=True)
     transient = models.BooleanField(

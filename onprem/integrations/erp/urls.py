@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import StatusView, SyncView
+
+urlpatterns = [
+    path("sync", SyncView.as_view(), name="erp-sync"),
+    path("status", StatusView.as_view(), name="erp-status"),
+]

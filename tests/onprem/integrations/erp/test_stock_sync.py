@@ -22,5 +22,6 @@ def test_it_brings_in_stock_levels_changed_in_the_erp(db, erp):
 
 def test_it_skips_and_reports_stock_for_unknown_products(db, erp):
     run = services.sync_stock(full=True)  # no catalog synced yet
+    run.refresh_from_db()
     assert run.status == "ok" and run.created == 0
     assert run.rejected_count == 300 and "no such product" in run.rejected[0]
