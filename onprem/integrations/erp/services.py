@@ -299,3 +299,20 @@ def fetch_invoice(*, order_id: str) -> ErpOrder:
     )
     log.info("erp order=%s invoice=%s total=%s", order_id, invoice.number, invoice.total)
     return order
+
+
+def requeue_order(*, order_id: str) -> ErpOrder:
+    """Send a failed order to the ERP again, once a person has fixed what made it fail."""
+    from . import tasks
+
+    with transaction.atomic():
+        order = ErpOrder.objects.select_for_update().get(order_id=order_id)
+        if order.state != ErpOrder.State.FAILED:
+            raise ErpOrderError(
+                f"order {order_id} is {order.state}: only a failed order can be requeued"
+            )
+        order.state = ErpOrder.State.PENDING
+        order.save(update_fields=["state"])
+        transaction.on_commit(lambda: tasks.post_erp_order.delay(order.pk))
+    log.info("erp order=%s requeued after: %s", order_id, order.last_error)
+    return order
