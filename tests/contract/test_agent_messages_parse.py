@@ -37,11 +37,9 @@ def test_it_publishes_every_message_at_qos1(captured):
 
 def test_it_acks_every_command_by_its_id(captured):
     acks = [Ack.parse(m.payload) for m in captured if m.topic.endswith("/ack")]
-    assert [(a.id, a.state) for a in acks if a.id in ("k1", "k2")] == [
-        ("k1", "accepted"),
-        ("k1", "done"),
-        ("k2", "rejected"),
-    ]
+    # Per command the order is fixed; between two commands it is not (separate publishes).
+    assert [a.state for a in acks if a.id == "k1"] == ["accepted", "done"]
+    assert [a.state for a in acks if a.id == "k2"] == ["rejected"]
     assert [(a.id, a.state, a.result) for a in acks if a.id == "k3"][-1] == (
         "k3",
         "done",
