@@ -9,8 +9,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from cloud.stores import services
 from cloud.stores.models import Store
-
-from . import frames
+from smartcart import tunnel_frames as frames
 
 log = logging.getLogger(__name__)
 

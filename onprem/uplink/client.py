@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-from cloud.tunnel import frames
+from smartcart import tunnel_frames as frames
 
 log = logging.getLogger(__name__)
 TUNNEL_PATH = "/ws/tunnel/v1/"

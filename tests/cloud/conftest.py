@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from cloud.asgi import application
 from cloud.core.tokens import issue_token
 from cloud.stores.services import register_store
-from cloud.tunnel import frames
+from smartcart import tunnel_frames as frames
 
 TUNNEL_PATH = "/ws/tunnel/v1/"
 
