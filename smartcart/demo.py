@@ -34,12 +34,16 @@ class Demo:
     cloud_port: int
     mqtt_url: str
     embedded_broker: bool
+    erp_port: int
+    cashless_port: int
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def env(self, tier: str, **extra: str) -> dict:
         env = {**os.environ, "SMARTCART_TIER": tier, "DJANGO_SETTINGS_MODULE": f"{tier}.settings",
                "SMARTCART_VAR_DIR": str(self.var), "SMARTCART_STORE_ID": self.store,
-               "SMARTCART_MQTT_URL": self.mqtt_url, "PYTHONUNBUFFERED": "1", **extra}
+               "SMARTCART_MQTT_URL": self.mqtt_url, "PYTHONUNBUFFERED": "1",
+               "SMARTCART_ERP_URL": f"http://127.0.0.1:{self.erp_port}",
+               "SMARTCART_CASHLESS_URL": f"http://127.0.0.1:{self.cashless_port}", **extra}
         if tier == "cloud" and "SMARTCART_DB_URL" in os.environ and "SMARTCART_CLOUD_DB_URL" not in os.environ:
             # Two tiers must never share one database: give the cloud its own SQLite file.
             env["SMARTCART_CLOUD_DB_URL"] = f"sqlite:///{self.var / 'cloud.sqlite3'}"
@@ -96,6 +100,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--onprem-port", type=int, default=8000)
     parser.add_argument("--cloud-port", type=int, default=8100)
     parser.add_argument("--mqtt-port", type=int, default=1884, help="embedded broker (1883 is often Mosquitto's)")
+    parser.add_argument("--erp-port", type=int, default=8300, help="the ERP emulator")
+    parser.add_argument("--cashless-port", type=int, default=8080, help="the cashless terminal emulator")
     parser.add_argument("--racks", type=int, default=3)
     parser.add_argument("--slots", type=int, default=10)
     parser.add_argument("--carts", type=int, default=24)
@@ -103,7 +109,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def check_ports(args: argparse.Namespace, embedded: bool) -> None:
-    wanted = {"on-prem": args.onprem_port, "cloud": args.cloud_port}
+    wanted = {"on-prem": args.onprem_port, "cloud": args.cloud_port, "ERP emulator": args.erp_port,
+              "cashless emulator": args.cashless_port}
     if embedded:
         wanted["MQTT broker"] = args.mqtt_port
     for what, port in wanted.items():
@@ -127,6 +134,8 @@ def start_all(demo: Demo, args: argparse.Namespace, store_key: str, credentials:
     if demo.embedded_broker:
         demo.start("broker", [py, "-m", "smartcart.broker", "--port", str(args.mqtt_port)])
         wait_for_port(args.mqtt_port, "the embedded MQTT broker", demo)
+    demo.start("erp-emulator", [py, "-m", "smartcart.cli", "erp-emulator", "--port", str(args.erp_port)])
+    demo.start("cashless-emulator", [py, "-m", "smartcart.cli", "cashless-emulator", "--port", str(args.cashless_port)])
     demo.start("cloud", [py, "-m", "daphne", "-b", "127.0.0.1", "-p", str(args.cloud_port), "cloud.asgi:application"],
                tier="cloud")
     demo.start("cloud-monitor", [py, "manage.py", "monitor"], tier="cloud")
@@ -139,6 +148,9 @@ def start_all(demo: Demo, args: argparse.Namespace, store_key: str, credentials:
                              "--slots", str(args.slots), "--carts", str(args.carts), "--mqtt", demo.mqtt_url,
                              "--credentials", str(credentials), "--outbox-dir", str(demo.var / "outbox")])
     wait_for_port(args.onprem_port, "the on-prem tier", demo)
+    wait_for_port(args.erp_port, "the ERP emulator", demo)
+    wait_for_port(args.cashless_port, "the cashless emulator", demo)
+    print(demo.manage("onprem", "sync_erp", "--full").strip(), flush=True)
 
 
 def announce(demo: Demo, args: argparse.Namespace, creds: dict) -> dict:
@@ -164,6 +176,8 @@ SmartCart demo is running (store {args.store}: {args.racks} racks x {args.slots}
             ops login {summary['ops']['username']} / {summary['ops']['password']}
             curl -H 'Authorization: Bearer {summary['tokens']['ops']}' {summary['cloud_url']}/api/v1/stores/
   MQTT      {demo.mqtt_url}
+  ERP       http://127.0.0.1:{args.erp_port} (emulator; catalog synced)   cashless terminal http://127.0.0.1:{args.cashless_port} (emulator)
+            python manage.py homologate erp|cashless  (with SMARTCART_VAR_DIR={demo.var})
   written to {demo.var / 'demo.json'}; logs in {summary['logs']}
 
 Ctrl-C stops everything.
@@ -179,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     var = args.var.resolve()
     (var / "logs").mkdir(parents=True, exist_ok=True)
     demo = Demo(var=var, store=args.store, onprem_port=args.onprem_port, cloud_port=args.cloud_port,
-                mqtt_url=configured or f"mqtt://127.0.0.1:{args.mqtt_port}?protocol=3", embedded_broker=not configured)
+                mqtt_url=configured or f"mqtt://127.0.0.1:{args.mqtt_port}?protocol=3", embedded_broker=not configured,
+                erp_port=args.erp_port, cashless_port=args.cashless_port)
     key_file = var / "store-key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(32))

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def demo(tmp_path):
-    ports = {"--onprem-port": free_port(), "--cloud-port": free_port(), "--mqtt-port": free_port()}
+    ports = {flag: free_port() for flag in ("--onprem-port", "--cloud-port", "--mqtt-port", "--erp-port",
+                                            "--cashless-port")}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTCART_", "DJANGO_SETTINGS"))}
     argv = [sys.executable, "-m", "smartcart.cli", "demo", "--var", str(tmp_path)]
     for flag, port in ports.items():
