@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 WINDOW = 500  # un-acked QoS 1 publishes per device process
 STALL_SECONDS = 20.0
+TIMELINE: list[tuple[float, int]] = []  # (seconds, rows stored) as ingest progressed
 
 
 def bench_db_url(url: str) -> str:
@@ -186,12 +187,13 @@ def scalar(connection, sql: str) -> int:
 def wait_for_stored(connection, total: int) -> tuple[int, float]:
     """Follow ingest's own counters (one cheap row per worker, not a COUNT over the table)
     until all is stored or nothing new came for STALL_SECONDS; return count and when."""
-    stored, last_change = 0, time.monotonic()
+    stored, last_change, began = 0, time.monotonic(), time.monotonic()
     while stored < total and time.monotonic() - last_change < STALL_SECONDS:
         time.sleep(0.02)
         now_stored = scalar(connection, "SELECT SUM(stored_total) FROM fleet_ingeststate")
         if now_stored != stored:
             stored, last_change = now_stored, time.monotonic()
+            TIMELINE.append((round(last_change - began, 2), stored))
     return stored, last_change
 
 
@@ -252,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({broker['cpu']:.1f} CPU s; publishers {broker['publisher_cpu']:.1f} CPU s)")
     print(f"ingest phase: stored {ingest['distinct']} in {ingest['seconds']:.2f}s "
           f"({ingest['cpu']:.1f} CPU s incl. start-up; publishers {ingest['publisher_cpu']:.1f} CPU s)")
+    if os.environ.get("BENCH_TIMELINE"):
+        print("timeline:", TIMELINE)
     ratio = ingest_rate / broker_rate if broker_rate else 0.0
     print(f"ingest_rate={ingest_rate:.0f} broker_rate={broker_rate:.0f} ratio={ratio:.2f} "
           f"lost={total - ingest['distinct']} duplicates={ingest['rows'] - ingest['distinct']}")

@@ -77,7 +77,9 @@ def all_reporting_since(moment) -> bool:
     return carts == 4 and racks == 1
 
 
-def test_telemetry_produced_during_a_broker_outage_is_stored_once(transactional_db, broker, store_id, tmp_path):
+def test_telemetry_produced_during_a_broker_outage_is_stored_once(
+    transactional_db, broker, store_id, tmp_path, request
+):
     provision_device(kind="rack", device_id="rack-01", slot_count=10)
     for n in range(1, 5):
         provision_device(kind="cart", device_id=f"cart-{n:03d}")
@@ -86,12 +88,14 @@ def test_telemetry_produced_during_a_broker_outage_is_stored_once(transactional_
            "SMARTCART_STORE_ID": store_id, "SMARTCART_TIER": "onprem", "PYTHONUNBUFFERED": "1"}
     name = f"ingest-{uuid.uuid4().hex[:8]}"
     ingest = start([sys.executable, "manage.py", "ingest", "--name", name], env, (tmp_path / "ingest.log").open("w"))
+    request.addfinalizer(lambda: ingest.poll() is None and ingest.kill())
     wait(lambda: IngestState.objects.filter(name=name).exists(), 30, "ingest subscribed")
     log_path = tmp_path / "simulator.log"
     with log_path.open("w") as log:
         simulator = start([sys.executable, "-m", "smartcart.cli", "simulate", "--store", store_id, "--racks", "1",
                            "--carts", "4", "--interval", "0.2", "--mqtt", url, "--outbox-dir", str(tmp_path / "ob")],
                           env, log)
+        request.addfinalizer(lambda: simulator.poll() is None and simulator.kill())
         time.sleep(5)
         broker.stop()
         time.sleep(OUTAGE_SECONDS)
