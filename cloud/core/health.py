@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -10,6 +9,8 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+
+from smartcart.health import run_checks
 
 
 def check_database() -> dict:
@@ -53,14 +54,4 @@ CHECKS = {
 
 
 def component_health(checks: dict = CHECKS) -> dict:
-    """Run every check; one failing check never hides the others."""
-    report = {}
-    for name, check in checks.items():
-        started = time.monotonic()
-        try:
-            result = check()
-        except Exception as exc:  # a health probe must report, never raise
-            result = {"ok": False, "detail": f"{type(exc).__name__}: {exc}"}
-        result["ms"] = round((time.monotonic() - started) * 1000, 1)
-        report[name] = result
-    return report
+    return run_checks(checks)
