@@ -151,6 +151,7 @@ def start_all(demo: Demo, args: argparse.Namespace, store_key: str, credentials:
     wait_for_port(args.erp_port, "the ERP emulator", demo)
     wait_for_port(args.cashless_port, "the cashless emulator", demo)
     print(demo.manage("onprem", "sync_erp", "--full").strip(), flush=True)
+    print(demo.manage("onprem", "listen_cashless", "--base", f"http://127.0.0.1:{args.onprem_port}").strip(), flush=True)
 
 
 def announce(demo: Demo, args: argparse.Namespace, creds: dict) -> dict:
