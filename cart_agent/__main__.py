@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
-from smartcart.agentkit.runner import Runner, stop_on_signals
-from smartcart.envconf import ConfigError
+from smartcart.agentkit.runner import Runner, load_config, stop_on_signals
 
 from . import config as cart_config
 from .agent import CartAgent
@@ -32,14 +30,9 @@ def build(cfg: cart_config.CartConfig) -> Runner:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        cfg = cart_config.load(argv)
-    except ConfigError as exc:
-        print(f"cart_agent: {exc}", file=sys.stderr)
+    cfg = load_config("cart_agent", cart_config.load, argv)
+    if cfg is None:
         return 2
-    logging.basicConfig(
-        level=cfg.agent.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
     runner = build(cfg)
     stop_on_signals(runner)
     runner.run()

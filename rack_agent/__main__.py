@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
-from smartcart.agentkit.runner import Runner, stop_on_signals
-from smartcart.envconf import ConfigError
+from smartcart.agentkit.runner import Runner, load_config, stop_on_signals
 
 from . import config as rack_config
 from . import http_ui
@@ -30,14 +28,9 @@ def build(cfg: rack_config.RackConfig) -> tuple[Runner, RackAgent]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        cfg = rack_config.load(argv)
-    except ConfigError as exc:
-        print(f"rack_agent: {exc}", file=sys.stderr)
+    cfg = load_config("rack_agent", rack_config.load, argv)
+    if cfg is None:
         return 2
-    logging.basicConfig(
-        level=cfg.agent.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
     runner, agent = build(cfg)
     try:
         server = http_ui.serve(agent, cfg.http_host, cfg.http_port) if cfg.http_port else None

@@ -53,7 +53,7 @@ class Batch:
     rack_readings: list[tuple[RackReading, RackTelemetry]] = field(default_factory=list)
     events: list[DeviceEvent] = field(default_factory=list)
     statuses: list[tuple[Topic, Status, datetime]] = field(default_factory=list)
-    latest_carts: list[CartTelemetry] = field(default_factory=list)
+    cart_telemetry: list[CartTelemetry] = field(default_factory=list)  # parsed, for latest state
     dead: list[DeadLetter] = field(default_factory=list)
 
 
@@ -113,7 +113,7 @@ def accept(where: Topic, message: Message, batch: Batch) -> None:
         reading = CartTelemetry.parse(message.payload)
         same_device(where, reading.device)
         batch.cart_readings.append(reading_values(reading, message.received_at))
-        batch.latest_carts.append(reading)
+        batch.cart_telemetry.append(reading)
     elif where.channel == "telemetry":
         reading = RackTelemetry.parse(message.payload)
         same_device(where, reading.device)
@@ -160,7 +160,7 @@ def store_batch(messages: list[Message], directory: DeviceDirectory, *, ingest_n
         RackReading.objects.bulk_create([row for row, _ in batch.rack_readings], ignore_conflicts=True)
         DeviceEvent.objects.bulk_create(batch.events, ignore_conflicts=True)
         DeadLetter.objects.bulk_create(batch.dead)
-        for reading in batch.latest_carts:
+        for reading in batch.cart_telemetry:
             pending = directory.pending_states.get(reading.device)
             if pending is None or reading.ts >= pending.ts:
                 directory.pending_states[reading.device] = reading

@@ -11,6 +11,7 @@ import json
 import logging
 import queue
 import signal
+import sys
 import threading
 import time
 import uuid
@@ -164,3 +165,16 @@ def stop_on_signals(runner: Runner) -> None:
     """SIGTERM (systemd stop) and SIGINT (Ctrl-C) end the loop cleanly: offline status goes out."""
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: runner.stop())
+
+
+def load_config(program: str, load, argv: list[str] | None):
+    """The agent's config, with logging set up from it; None (after saying why) when it is bad."""
+    from smartcart.envconf import ConfigError
+
+    try:
+        cfg = load(argv)
+    except ConfigError as exc:
+        print(f"{program}: {exc}", file=sys.stderr)
+        return None
+    logging.basicConfig(level=cfg.agent.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return cfg

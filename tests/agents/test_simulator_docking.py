@@ -3,7 +3,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from smartcart.agentkit.config import MqttSettings
+from smartcart.agentkit.config import MqttSettings, parse_mqtt_url
 from smartcart.protocol import now_ts
 from smartcart.simulator.fleet import Fleet
 from smartcart.simulator.world import StoreWorld
@@ -22,14 +22,7 @@ def test_it_has_racks_and_carts_agree_on_who_is_docked_where(
         seed=3,
         speed=600,
     )
-    mqtt = MqttSettings(
-        mqtt_broker["host"],
-        mqtt_broker["port"],
-        False,
-        mqtt_broker["protocol"],
-        mqtt_broker["username"],
-        mqtt_broker["password"],
-    )
+    mqtt = MqttSettings(**parse_mqtt_url(mqtt_broker["url"], "the test broker"))
     fleet = Fleet(
         store=store, world=world, mqtt=mqtt, outbox_dir=tmp_path, interval=0.2, credentials={}
     )

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from smartcart.agentkit.config import MqttSettings
+from smartcart.agentkit.config import MqttSettings, parse_mqtt_url
 from smartcart.protocol import Command
 from smartcart.simulator.fleet import Fleet
 from smartcart.simulator.world import StoreWorld
@@ -26,14 +26,7 @@ def captured(mqtt_broker, tmp_path_factory) -> list:
         seed=5,
         speed=3000,
     )
-    mqtt = MqttSettings(
-        mqtt_broker["host"],
-        mqtt_broker["port"],
-        False,
-        mqtt_broker["protocol"],
-        mqtt_broker["username"],
-        mqtt_broker["password"],
-    )
+    mqtt = MqttSettings(**parse_mqtt_url(mqtt_broker["url"], "the test broker"))
     fleet = Fleet(
         store=store,
         world=world,
