@@ -125,7 +125,7 @@ def bootstrap(demo: Demo, args: argparse.Namespace, store_key: str) -> dict:
     credentials = demo.var / "device-credentials.json"
     onprem = json.loads(demo.manage("onprem", "bootstrap_demo", "--racks", str(args.racks), "--slots",
                                     str(args.slots), "--carts", str(args.carts), "--credentials", str(credentials)))
-    cloud = json.loads(demo.manage("cloud", "bootstrap_demo", "--store", args.store, "--key", store_key))
+    cloud = json.loads(demo.manage("cloud", "bootstrap_demo", "--store", args.store, f"--key={store_key}"))
     return {"onprem": onprem, "cloud": cloud, "credentials": credentials}
 
 

@@ -23,6 +23,8 @@ def demo(tmp_path):
     ports = {flag: free_port() for flag in ("--onprem-port", "--cloud-port", "--mqtt-port", "--erp-port",
                                             "--cashless-port")}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTCART_", "DJANGO_SETTINGS"))}
+    # A generated key may start with "-": it must still reach the cloud as a value, not an option.
+    (tmp_path / "store-key").write_text("-leading-dash-store-key-0123456789")
     argv = [sys.executable, "-m", "smartcart.cli", "demo", "--var", str(tmp_path)]
     for flag, port in ports.items():
         argv += [flag, str(port)]
