@@ -208,7 +208,8 @@ def wait_until(check, timeout: float, what: str) -> None:
 def prepare(db_url: str, store: str, devices: list[str]) -> dict:
     """A scratch database with the devices provisioned; returns the env for ingest workers."""
     env = {**os.environ, "SMARTCART_DB_URL": bench_db_url(db_url), "SMARTCART_STORE_ID": store,
-           "SMARTCART_TIER": "onprem", "DJANGO_SETTINGS_MODULE": "onprem.settings", "SMARTCART_LOG_LEVEL": "WARNING"}
+           "SMARTCART_TIER": "onprem", "DJANGO_SETTINGS_MODULE": "onprem.settings", "SMARTCART_LOG_LEVEL": "WARNING",
+           "SMARTCART_DEMO": "1"}  # a scratch store on the built-in secret key, like the demo
     os.environ.update(env)
     recreate_database(env["SMARTCART_DB_URL"])
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from smartcart.agentkit.runner import Runner, load_config, stop_on_signals
+from smartcart.agentkit.runner import Runner, TransportEnded, load_config, stop_on_signals
 
 from . import config as cart_config
 from .agent import CartAgent
@@ -35,7 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     runner = build(cfg)
     stop_on_signals(runner)
-    runner.run()
+    try:
+        runner.run()
+    except TransportEnded as exc:
+        print(f"cart_agent: {exc}; exiting so the service manager restarts it", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -9,7 +9,6 @@ from smartcart.envconf import (
     database_settings,
     env_bool,
     env_int,
-    env_secret,
     env_str,
     env_url,
     redis_settings,
@@ -21,8 +20,10 @@ VAR_DIR = Path(env_str("SMARTCART_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("SMARTCART_DEBUG", False)
-SECRET_KEY = env_secret("SMARTCART_SECRET_KEY", "insecure-cloud-dev-key-set-SMARTCART_SECRET_KEY")
-ALLOWED_HOSTS = [h for h in env_str("SMARTCART_ALLOWED_HOSTS", "*").split(",") if h]
+# The demo (`smartcart demo` sets SMARTCART_DEMO=1) and DEBUG may run on built-in defaults;
+# production (neither) must set its own secret key and host names (end of this file).
+DEMO = env_bool("SMARTCART_DEMO", False)
+PRODUCTION = not (DEBUG or DEMO)
 
 INSTALLED_APPS = [
     *tiersettings.FRAMEWORK_APPS,
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "cloud.tunnel",
 ]
 MIDDLEWARE = tiersettings.MIDDLEWARE
+AUTHENTICATION_BACKENDS = tiersettings.AUTHENTICATION_BACKENDS
 ROOT_URLCONF = "cloud.urls"
 ASGI_APPLICATION = "cloud.asgi.application"
 WSGI_APPLICATION = None
@@ -64,15 +66,14 @@ STORE_OFFLINE_AFTER_SECONDS = env_int("SMARTCART_STORE_OFFLINE_AFTER", 30, minim
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}
 ]
-LOGIN_URL = "/admin/login/"
-OAUTH2_PROVIDER = {
-    "SCOPES": {"ops": "Ops team: stores, releases, campaigns, remote access"},
-    "DEFAULT_SCOPES": ["ops"],
-    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("SMARTCART_TOKEN_SECONDS", 3600, minimum=60),
-    "ROTATE_REFRESH_TOKEN": True,
-    "PKCE_REQUIRED": True,
-}
-REST_FRAMEWORK = tiersettings.rest_framework("rest_framework.views.exception_handler")
+LOGIN_URL = "/accounts/login/"
+OAUTH2_PROVIDER = tiersettings.oauth2_provider(
+    scopes={"ops": "Ops team: stores, releases, campaigns, remote access"},
+    validator="cloud.core.oauth.RoleValidator",
+    token_seconds=env_int("SMARTCART_TOKEN_SECONDS", 3600, minimum=60),
+    https_only=PRODUCTION,
+)
+REST_FRAMEWORK = tiersettings.rest_framework("tierkit.api.errors.exception_handler")
 SPECTACULAR_SETTINGS = tiersettings.spectacular("SmartCart cloud API")
 
 LANGUAGE_CODE = "en-us"
@@ -83,3 +84,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static-cloud"
 STATIC_ROOT.mkdir(exist_ok=True)
 LOGGING = tiersettings.logging_config(env_str("SMARTCART_LOG_LEVEL", "INFO"))
+
+# Production mode (secret key, hosts, TLS, HSTS) and login throttling, checked last so a bad
+# value above is reported first: docs/operations.md, "Sign-in, tokens and production mode".
+globals().update(
+    tiersettings.production_security(
+        production=PRODUCTION, builtin_key="insecure-cloud-dev-key-set-SMARTCART_SECRET_KEY"
+    )
+)

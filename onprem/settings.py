@@ -26,8 +26,10 @@ VAR_DIR = Path(env_str("SMARTCART_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("SMARTCART_DEBUG", False)
-SECRET_KEY = env_secret("SMARTCART_SECRET_KEY", "insecure-onprem-dev-key-set-SMARTCART_SECRET_KEY")
-ALLOWED_HOSTS = [h for h in env_str("SMARTCART_ALLOWED_HOSTS", "*").split(",") if h]
+# The demo (`smartcart demo` sets SMARTCART_DEMO=1) and DEBUG may run on built-in defaults;
+# production (neither) must set its own secret key and host names (end of this file).
+DEMO = env_bool("SMARTCART_DEMO", False)
+PRODUCTION = not (DEBUG or DEMO)
 STORE_ID = env_str("SMARTCART_STORE_ID", "store-001")
 STORE_NAME = env_str("SMARTCART_STORE_NAME", "Demo store")
 
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = tiersettings.MIDDLEWARE
+AUTHENTICATION_BACKENDS = tiersettings.AUTHENTICATION_BACKENDS
 
 ROOT_URLCONF = "onprem.urls"
 ASGI_APPLICATION = "onprem.asgi.application"
@@ -65,8 +68,12 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # The demo starts an embedded broker on 1884 because Mosquitto usually holds 1883.
 MQTT_URL = env_url("SMARTCART_MQTT_URL", ("mqtt", "mqtts"))
 MQTT = mqtt_settings(MQTT_URL, default="mqtt://127.0.0.1:1884?protocol=3")
+# How long the broker keeps ingest's session (and queues for it) while ingest is away.
+MQTT_SESSION_EXPIRY_SECONDS = env_int("SMARTCART_MQTT_SESSION_EXPIRY_S", 24 * 3600, minimum=60)
 INGEST_BATCH_SIZE = env_int("SMARTCART_INGEST_BATCH", 500, minimum=1)
 INGEST_FLUSH_MS = env_int("SMARTCART_INGEST_FLUSH_MS", 200, minimum=10)
+# How far ahead of the store's clock a reading's ts may be before it is dead-lettered.
+INGEST_MAX_SKEW_SECONDS = env_int("SMARTCART_INGEST_MAX_SKEW_S", 300, minimum=0)
 LOW_BATTERY_PERCENT = env_int("SMARTCART_LOW_BATTERY", 20, minimum=1)
 
 CLOUD_URL = env_url("SMARTCART_CLOUD_URL", ("http", "https", "ws", "wss")) or "ws://127.0.0.1:8100"
@@ -76,24 +83,25 @@ HEARTBEAT_SECONDS = env_int("SMARTCART_HEARTBEAT_SECONDS", 5, minimum=1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
 
-OAUTH2_PROVIDER = {
-    "SCOPES": {
+OAUTH2_PROVIDER = tiersettings.oauth2_provider(
+    scopes={
         "staff": "Store staff: fleet state and commands",
         "shopper": "Shopper app: own sessions, basket and orders",
         "ops": "Ops team through the cloud tunnel",
         "device": "Racks and carts",
         "integration": "Store systems (ERP, payment terminals)",
     },
-    "DEFAULT_SCOPES": ["staff"],
-    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("SMARTCART_TOKEN_SECONDS", 3600, minimum=60),
-    "ROTATE_REFRESH_TOKEN": True,
-    "PKCE_REQUIRED": True,
-}
+    validator="onprem.core.oauth.RoleValidator",
+    token_seconds=env_int("SMARTCART_TOKEN_SECONDS", 3600, minimum=60),
+    https_only=PRODUCTION,
+)
 
 REST_FRAMEWORK = tiersettings.rest_framework("onprem.core.api.errors.exception_handler")
-SPECTACULAR_SETTINGS = tiersettings.spectacular("SmartCart on-prem API")
+SPECTACULAR_SETTINGS = tiersettings.spectacular(
+    "SmartCart on-prem API", oauth2_flows=("authorizationCode", "clientCredentials")
+)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("SMARTCART_TIME_ZONE", "UTC")
@@ -105,8 +113,6 @@ STATIC_ROOT.mkdir(exist_ok=True)
 
 LOGGING = tiersettings.logging_config(env_str("SMARTCART_LOG_LEVEL", "INFO"))
 
-if not DEBUG and SECRET_KEY.startswith("insecure-") and env_bool("SMARTCART_REQUIRE_SECRET", False):
-    raise ConfigError("SMARTCART_SECRET_KEY is unset but SMARTCART_REQUIRE_SECRET is on")
 
 # Cashless NFC terminal, API v4 (docs/integrations/cashless.md). A URL without a port means
 # the terminal's own: 8080 for http, 9443 for https. VERIFY_TLS: true, false or a CA file.
@@ -115,7 +121,9 @@ CASHLESS_USERNAME = env_str("SMARTCART_CASHLESS_USERNAME", "api")
 CASHLESS_PASSWORD = env_secret("SMARTCART_CASHLESS_PASSWORD", "test")
 CASHLESS_VERIFY_TLS = env_str("SMARTCART_CASHLESS_VERIFY_TLS", "true")
 CASHLESS_TIMEOUT_SECONDS = env_int("SMARTCART_CASHLESS_TIMEOUT_SECONDS", 10, minimum=1)
-CASHLESS_PURCHASE_TIMEOUT_SECONDS = env_int("SMARTCART_CASHLESS_PURCHASE_TIMEOUT_SECONDS", 120, minimum=1)
+CASHLESS_PURCHASE_TIMEOUT_SECONDS = env_int(
+    "SMARTCART_CASHLESS_PURCHASE_TIMEOUT_SECONDS", 120, minimum=1
+)
 CASHLESS_POLL_MS = env_int("SMARTCART_CASHLESS_POLL_MS", 1000, minimum=50)
 CASHLESS_PAYMENT_TYPE = env_str("SMARTCART_CASHLESS_PAYMENT_TYPE", "")
 # Where the terminal can reach this server; events arrive at <base>/api/v1/integrations/cashless/events/<secret>/
@@ -148,4 +156,12 @@ CELERY_BEAT_SCHEDULE.update(
         },
         "erp-stock": {"task": f"{_ERP_TASKS}.sync_stock", "schedule": float(ERP_STOCK_SECONDS)},
     }
+)
+
+# Production mode (secret key, hosts, TLS, HSTS) and login throttling, checked last so a bad
+# value above is reported first: docs/operations.md, "Sign-in, tokens and production mode".
+globals().update(
+    tiersettings.production_security(
+        production=PRODUCTION, builtin_key="insecure-onprem-dev-key-set-SMARTCART_SECRET_KEY"
+    )
 )

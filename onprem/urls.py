@@ -1,16 +1,13 @@
-from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from onprem.core.views import healthz
+from tierkit.urls import tier_urls
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
-    path("admin/", admin.site.urls),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    *tier_urls(healthz),
     path("api/v1/", include("onprem.fleet.api.urls")),
     path("api/v1/integrations/cashless/", include("onprem.integrations.cashless.urls")),
     path("api/v1/integrations/erp/", include("onprem.integrations.erp.urls")),
 ]
+# A path under /api/ that matches no route gets a JSON 404 like the API's own.
+handler404 = "tierkit.api.errors.not_found"

@@ -1,10 +1,11 @@
-"""python -m rack_agent [--config rack.toml]  (or SMARTCART_AGENT_* variables)"""
+"""python -m rack_agent [--config rack.toml]  (or SMARTCART_AGENT_* variables)
+python -m rack_agent hash-password            (prints the rack page's http_password_hash line)"""
 
 from __future__ import annotations
 
 import sys
 
-from smartcart.agentkit.runner import Runner, load_config, stop_on_signals
+from smartcart.agentkit.runner import Runner, TransportEnded, load_config, stop_on_signals
 
 from . import config as rack_config
 from . import http_ui
@@ -28,12 +29,17 @@ def build(cfg: rack_config.RackConfig) -> tuple[Runner, RackAgent]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["hash-password"]:
+        from .technician import hash_password_command
+
+        return hash_password_command()
     cfg = load_config("rack_agent", rack_config.load, argv)
     if cfg is None:
         return 2
     runner, agent = build(cfg)
     try:
-        server = http_ui.serve(agent, cfg.http_host, cfg.http_port) if cfg.http_port else None
+        server = http_ui.serve(agent, cfg) if cfg.http_port else None
     except OSError as exc:
         print(
             f"rack_agent: cannot serve the rack page on {cfg.http_host}:{cfg.http_port}: {exc.strerror}",
@@ -41,9 +47,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     stop_on_signals(runner)
-    runner.run()
-    if server:
-        server.shutdown()
+    try:
+        runner.run()
+    except TransportEnded as exc:
+        print(f"rack_agent: {exc}; exiting so the service manager restarts it", file=sys.stderr)
+        return 1
+    finally:
+        if server:
+            server.shutdown()
     return 0
 
 

@@ -1,4 +1,8 @@
-"""Rack agent settings: the common agent keys plus slots, the web page and simulated carts."""
+"""Rack agent settings: the common agent keys plus slots, the web page and simulated carts.
+
+The web page is off unless http_port is set, and then it needs the technician's password hash:
+a rack page nobody has to log in to would show (and one day switch) the store's slots to anyone.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,15 @@ from smartcart.agentkit.config import AgentConfig, load_source, read_common, rea
 from smartcart.envconf import ConfigError
 
 HARDWARE = ("simulated",)
-EXTRA_KEYS = ("hardware", "slots", "http_host", "http_port", "sim_carts")
+EXTRA_KEYS = (
+    "hardware",
+    "slots",
+    "http_host",
+    "http_port",
+    "http_user",
+    "http_password_hash",
+    "sim_carts",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +30,8 @@ class RackConfig:
     slots: int
     http_host: str
     http_port: int  # 0: no web page
+    http_user: str
+    http_password_hash: str | None  # required when http_port is set
     sim_carts: int  # simulated hardware: how many carts come and go
 
 
@@ -29,11 +43,32 @@ def load(argv: list[str] | None = None, env: dict | None = None) -> RackConfig:
             f"{src.raw('hardware')[1]}={hardware!r} is not a known driver: {', '.join(HARDWARE)}"
         )
     slots = read_int(src, "slots", 10, 1, 64)
+    http_port = read_int(src, "http_port", 0, 0, 65535)
     return RackConfig(
         agent=read_common("rack", src),
         hardware=hardware,
         slots=slots,
         http_host=read_text(src, "http_host", "127.0.0.1"),
-        http_port=read_int(src, "http_port", 0, 0, 65535),
+        http_port=http_port,
+        http_user=read_text(src, "http_user", "technician"),
+        http_password_hash=read_password_hash(src, http_port),
         sim_carts=read_int(src, "sim_carts", max(1, slots * 7 // 10), 0, 1000),
     )
+
+
+def read_password_hash(src, http_port: int) -> str | None:
+    from .technician import check_hash
+
+    if not src.has("http_password_hash"):
+        if http_port:
+            raise ConfigError(
+                f"http_port={http_port} turns the rack page on, and the page needs a technician "
+                "password: set http_password_hash (`python -m rack_agent hash-password` prints "
+                "the line), or http_port = 0"
+            )
+        return None
+    value = read_text(src, "http_password_hash")
+    try:
+        return check_hash(value)
+    except ValueError as exc:
+        raise ConfigError(f"{src.raw('http_password_hash')[1]} {exc}") from None

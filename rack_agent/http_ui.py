@@ -3,6 +3,11 @@ health as the rack last saw them over the dock connector. Stdlib only (http.serv
 
 GET /            the page (refreshes itself every few seconds)
 GET /slots.json  the same data for scripts
+
+Both need the technician's login (HTTP Basic, checked against the config's password hash).
+The page only reads: every other method gets 405, so there is no form for a CSRF to forge.
+Basic auth is plain text on the wire, hence the default bind to 127.0.0.1: a technician
+reaches the page through an SSH tunnel (docs/operations.md).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .agent import RackAgent
+from .config import RackConfig
+from .technician import BasicAuth
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +75,11 @@ def slots_json(agent: RackAgent) -> dict:
     }
 
 
-def make_handler(agent: RackAgent) -> type[BaseHTTPRequestHandler]:
+def make_handler(agent: RackAgent, auth: BasicAuth) -> type[BaseHTTPRequestHandler]:
     class RackPage(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            if not self._logged_in():
+                return
             if self.path == "/":
                 self._send(200, "text/html; charset=utf-8", render_page(agent).encode())
             elif self.path == "/slots.json":
@@ -78,10 +87,31 @@ def make_handler(agent: RackAgent) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(404, "text/plain", b"not found: try / or /slots.json\n")
 
-        def _send(self, status: int, content_type: str, body: bytes) -> None:
+        def do_POST(self) -> None:  # noqa: N802
+            if self._logged_in():
+                self._send(405, "text/plain", b"the rack page only reads: use GET\n", Allow="GET")
+
+        do_PUT = do_DELETE = do_PATCH = do_POST
+
+        def _logged_in(self) -> bool:
+            header = self.headers.get("Authorization")
+            if auth.allows(header):
+                return True
+            if header:
+                log.warning("rack page: wrong technician login from %s", self.client_address[0])
+            realm = f'Basic realm="rack {agent.device}", charset="UTF-8"'
+            body = b"technician login required (user and password from the rack's config)\n"
+            self._send(401, "text/plain", body, **{"WWW-Authenticate": realm})
+            return False
+
+        def _send(self, status: int, content_type: str, body: bytes, **headers: str) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Frame-Options", "DENY")
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
 
@@ -91,9 +121,17 @@ def make_handler(agent: RackAgent) -> type[BaseHTTPRequestHandler]:
     return RackPage
 
 
-def serve(agent: RackAgent, host: str, port: int) -> ThreadingHTTPServer:
+def serve(agent: RackAgent, cfg: RackConfig) -> ThreadingHTTPServer:
     """Start the page on a daemon thread; the caller shuts it down."""
-    server = ThreadingHTTPServer((host, port), make_handler(agent))
+    auth = BasicAuth(user=cfg.http_user, password_hash=cfg.http_password_hash)
+    server = ThreadingHTTPServer((cfg.http_host, cfg.http_port), make_handler(agent, auth))
     threading.Thread(target=server.serve_forever, name=f"http-{agent.device}", daemon=True).start()
-    log.info("rack %s page on http://%s:%s/", agent.device, host, server.server_address[1])
+    host, port = server.server_address[:2]
+    log.info(
+        "rack %s page on http://%s:%s/ (technician login: %s)",
+        agent.device,
+        host,
+        port,
+        cfg.http_user,
+    )
     return server

@@ -3,6 +3,9 @@
 An embedded MQTT broker, the cloud (daphne + store monitor), the store's on-prem tier
 (daphne + ingest + uplink) and a simulated store of racks and carts, each its own process.
 It prints the URLs and credentials, writes them to var/demo.json, and Ctrl-C stops it all.
+A child that dies is reported (console and var/logs/demo.log) and restarted with backoff; one
+that keeps dying (5 restarts within 60 s) is left stopped, said loudly, while the rest runs.
+Every child runs with SMARTCART_DEMO=1: the built-in development secrets are allowed here only.
 Real services are used instead when SMARTCART_DB_URL / SMARTCART_REDIS_URL / SMARTCART_MQTT_URL
 are set (then no embedded broker is started).
 """
@@ -19,11 +22,57 @@ import socket
 import subprocess
 import sys
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("smartcart.demo")
+RESTART_LIMIT = 5  # restarts within RESTART_WINDOW_SECONDS before a child counts as crash-looping
+RESTART_WINDOW_SECONDS = 60.0
+FIRST_RESTART_SECONDS = 1.0  # then doubling, up to MAX_RESTART_SECONDS
+MAX_RESTART_SECONDS = 30.0
+
+
+@dataclass
+class Child:
+    """One supervised process: how to start it again, and when it was last restarted."""
+
+    name: str
+    argv: list[str]
+    env: dict
+    log_file: Path
+    proc: subprocess.Popen | None = None
+    restarts: deque = field(default_factory=deque)  # monotonic times of recent restarts
+    restart_at: float | None = None  # set while a restart is pending
+    given_up: bool = False
+
+    def spawn(self) -> None:
+        with self.log_file.open("ab") as out:
+            self.proc = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=out,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+
+    def note(self, line: str) -> None:
+        """The same line in the child's own log, so its log tells the whole story."""
+        with self.log_file.open("a") as out:
+            out.write(f"--- demo: {line}\n")
+
+
+def var_secret(var: Path, name: str) -> str:
+    """A random secret kept in the demo's var dir (made on first use): never a built-in value."""
+    path = var / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
+def exit_reason(code: int) -> str:
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
 
 
 @dataclass
@@ -36,14 +85,20 @@ class Demo:
     embedded_broker: bool
     erp_port: int
     cashless_port: int
-    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    children: dict[str, Child] = field(default_factory=dict)
+    on_restart: list = field(default_factory=list)  # callbacks after a child got a new pid
+
+    @property
+    def processes(self) -> dict[str, subprocess.Popen]:
+        return {name: child.proc for name, child in self.children.items()}
 
     def env(self, tier: str, **extra: str) -> dict:
-        env = {**os.environ, "SMARTCART_TIER": tier, "DJANGO_SETTINGS_MODULE": f"{tier}.settings",
+        env = {**os.environ, "SMARTCART_DEMO": "1", "SMARTCART_TIER": tier, "DJANGO_SETTINGS_MODULE": f"{tier}.settings",
                "SMARTCART_VAR_DIR": str(self.var), "SMARTCART_STORE_ID": self.store,
                "SMARTCART_MQTT_URL": self.mqtt_url, "PYTHONUNBUFFERED": "1",
                "SMARTCART_ERP_URL": f"http://127.0.0.1:{self.erp_port}",
-               "SMARTCART_CASHLESS_URL": f"http://127.0.0.1:{self.cashless_port}", **extra}
+               "SMARTCART_CASHLESS_URL": f"http://127.0.0.1:{self.cashless_port}",
+               "SMARTCART_CASHLESS_EVENT_SECRET": var_secret(self.var, "cashless-event-secret"), **extra}
         if tier == "cloud" and "SMARTCART_DB_URL" in os.environ and "SMARTCART_CLOUD_DB_URL" not in os.environ:
             # Two tiers must never share one database: give the cloud its own SQLite file.
             env["SMARTCART_CLOUD_DB_URL"] = f"sqlite:///{self.var / 'cloud.sqlite3'}"
@@ -58,9 +113,46 @@ class Demo:
         return done.stdout
 
     def start(self, name: str, argv: list[str], tier: str = "onprem", **extra: str) -> None:
-        log_file = (self.var / "logs" / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(argv, cwd=ROOT, env=self.env(tier, **extra), stdout=log_file,
-                                                stderr=subprocess.STDOUT, start_new_session=True)
+        child = Child(name, argv, self.env(tier, **extra), self.var / "logs" / f"{name}.log")
+        child.spawn()
+        self.children[name] = child
+
+    def supervise(self, now: float | None = None) -> None:
+        """Report children that exited, restart them when their backoff is over."""
+        now = time.monotonic() if now is None else now
+        for child in self.children.values():
+            if child.given_up:
+                continue
+            if child.restart_at is None and child.proc.poll() is not None:
+                self._exited(child, now)
+            elif child.restart_at is not None and now >= child.restart_at:
+                self._restart(child, now)
+
+    def _exited(self, child: Child, now: float) -> None:
+        while child.restarts and now - child.restarts[0] > RESTART_WINDOW_SECONDS:
+            child.restarts.popleft()
+        reason = exit_reason(child.proc.returncode)
+        if len(child.restarts) >= RESTART_LIMIT:
+            child.given_up = True
+            line = (f"{child.name} is CRASH-LOOPING: {reason} after {len(child.restarts)} restarts within "
+                    f"{RESTART_WINDOW_SECONDS:.0f} s; it stays stopped, the rest keeps running; see {child.log_file}")
+            log.critical(line)
+            child.note(line)
+            return
+        delay = min(MAX_RESTART_SECONDS, FIRST_RESTART_SECONDS * 2 ** len(child.restarts))
+        child.restart_at = now + delay
+        line = f"{child.name} exited ({reason}); restarting it in {delay:.0f} s; see {child.log_file}"
+        log.error(line)
+        child.note(line)
+
+    def _restart(self, child: Child, now: float) -> None:
+        child.restart_at = None
+        child.restarts.append(now)
+        child.spawn()
+        log.warning("%s restarted (pid %s, restart %d within %.0f s)", child.name, child.proc.pid,
+                    len(child.restarts), RESTART_WINDOW_SECONDS)
+        for callback in self.on_restart:
+            callback()
 
     def stop(self) -> None:
         for proc in self.processes.values():
@@ -68,6 +160,8 @@ class Demo:
                 proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 15
         for name, proc in self.processes.items():
+            if proc.returncode is not None:
+                continue
             try:
                 proc.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -166,7 +260,7 @@ def announce(demo: Demo, args: argparse.Namespace, creds: dict) -> dict:
         "logs": str(demo.var / "logs"),
         "processes": {name: proc.pid for name, proc in demo.processes.items()},
     }
-    (demo.var / "demo.json").write_text(json.dumps(summary, indent=2))
+    write_summary(demo, summary)
     print(f"""
 SmartCart demo is running (store {args.store}: {args.racks} racks x {args.slots} slots, {args.carts} carts)
 
@@ -186,6 +280,11 @@ Ctrl-C stops everything.
     return summary
 
 
+def write_summary(demo: Demo, summary: dict) -> None:
+    summary["processes"] = {name: proc.pid for name, proc in demo.processes.items()}
+    (demo.var / "demo.json").write_text(json.dumps(summary, indent=2))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -193,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     check_ports(args, embedded=not configured)
     var = args.var.resolve()
     (var / "logs").mkdir(parents=True, exist_ok=True)
+    to_file = logging.FileHandler(var / "logs" / "demo.log")
+    to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.getLogger().addHandler(to_file)
     demo = Demo(var=var, store=args.store, onprem_port=args.onprem_port, cloud_port=args.cloud_port,
                 mqtt_url=configured or f"mqtt://127.0.0.1:{args.mqtt_port}?protocol=3", embedded_broker=not configured,
                 erp_port=args.erp_port, cashless_port=args.cashless_port)
@@ -207,16 +309,11 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(sig, lambda *_: stopping.append(True))
     try:
         start_all(demo, args, store_key, creds["credentials"])
-        announce(demo, args, creds)
-        reported: set[str] = set()
+        summary = announce(demo, args, creds)
+        # demo.json always names the live pids, so one can `kill` a child and watch it return.
+        demo.on_restart.append(lambda: write_summary(demo, summary))
         while not stopping:
-            # A process that dies is reported, not replaced: stopping the uplink (say) is how one
-            # watches the cloud notice a store going dark, so the rest keeps running.
-            for name, proc in demo.processes.items():
-                if proc.poll() is not None and name not in reported:
-                    reported.add(name)
-                    log.error("%s exited (code %s); the rest keeps running; see %s", name, proc.returncode,
-                              var / "logs" / f"{name}.log")
+            demo.supervise()
             time.sleep(0.5)
     finally:
         print("stopping the demo…", flush=True)

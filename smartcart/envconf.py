@@ -104,7 +104,8 @@ def database_settings(url: str | None, *, sqlite_path: Path) -> dict:
         "PORT": str(parts.port or 3306),
         "CONN_MAX_AGE": 60,
         "OPTIONS": {"charset": "utf8mb4", "isolation_level": "read committed"},
-        "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
+        # One test database per run (pid), as for SQLite: two suites on one server never collide.
+        "TEST": {"NAME": f"test_{name}_{os.getpid()}", "CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
     }
 
 
@@ -122,7 +123,9 @@ def redis_settings(url: str | None) -> dict:
         "CHANNEL_LAYERS": {
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [url]},
+                # A consumer waits on the layer with a 5 s blocking pop; redis-py 8's default
+                # 5 s socket timeout fired first and killed every idle tunnel consumer.
+                "CONFIG": {"hosts": [{"address": url, "socket_timeout": 30}]},
             }
         },
         "CACHES": {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}},

@@ -8,15 +8,25 @@ answers. docs/tunnel.md describes each type and the connection rules.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from smartcart import strictjson
 
 VERSION = 1
 HEARTBEAT = "heartbeat"
 ACK = "ack"
 ERROR = "error"
 MAX_FRAME_BYTES = 256 * 1024
+# Deep enough for any frame we define (a heartbeat is 4 levels), shallow enough that no JSON
+# parser, encoder or database JSON type on either end ever recurses near its limit.
+MAX_DEPTH = 32
+# The longest text a heartbeat field may hold (a component's detail): the store clips, the
+# cloud refuses longer.
+MAX_HEARTBEAT_TEXT = 500
+FRAME_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 # Close codes (4000-4999 are the application's own range in RFC 6455).
 CLOSE_UNAUTHORIZED = 4401
@@ -74,8 +84,10 @@ def parse(data: object) -> Frame:
     if not isinstance(data, dict):
         raise FrameError("bad_frame", "a frame must be a JSON object")
     frame_id = data.get("id")
-    if not isinstance(frame_id, str) or not 1 <= len(frame_id) <= 64:
-        raise FrameError("bad_frame", "a frame needs an id: a string of 1-64 characters")
+    if not isinstance(frame_id, str) or not FRAME_ID.fullmatch(frame_id):
+        raise FrameError(
+            "bad_frame", "a frame needs an id: 1-64 characters from A-Z a-z 0-9 . _ : -"
+        )
     if data.get("v") != VERSION:
         raise FrameError(
             "unsupported_version", f"frame version {data.get('v')!r} is not {VERSION}", frame_id
@@ -90,14 +102,32 @@ def parse(data: object) -> Frame:
 
 
 def decode(text: str | bytes) -> Frame:
-    """Parse raw text from the socket (size-checked) into a Frame."""
-    size = len(text.encode()) if isinstance(text, str) else len(text)
-    if size > MAX_FRAME_BYTES:
+    """Parse one message from the socket into a Frame; anything unreadable is a FrameError.
+
+    Only UTF-8 JSON text is read. The size and nesting depth are checked before parsing, so a
+    hostile frame costs one linear pass and never reaches a recursive parser deep enough to
+    raise RecursionError.
+    """
+    if not isinstance(text, str):
+        raise FrameError("bad_frame", "binary frames are not read: send JSON as a text frame")
+    if len(text) > MAX_FRAME_BYTES or utf8_size(text) > MAX_FRAME_BYTES:
         raise FrameError("too_large", f"a frame is at most {MAX_FRAME_BYTES} bytes")
+    if text.startswith("\ufeff"):
+        raise FrameError("bad_frame", "not JSON: a frame must not start with a byte order mark")
+    if strictjson.nests_deeper_than(text, MAX_DEPTH):
+        raise FrameError("bad_frame", f"a frame nests at most {MAX_DEPTH} levels deep")
     try:
-        return parse(json.loads(text))
-    except json.JSONDecodeError as exc:
-        raise FrameError("bad_frame", f"not JSON: {exc.msg}") from None
+        data = strictjson.loads(text)
+    except ValueError as exc:  # JSONDecodeError, NaN/Infinity/1e400, an integer of 4,300+ digits
+        raise FrameError("bad_frame", f"not JSON: {getattr(exc, 'msg', exc)}") from None
+    return parse(data)
+
+
+def utf8_size(text: str) -> int:
+    try:
+        return len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: not text any UTF-8 socket could carry
+        raise FrameError("bad_frame", "not UTF-8 text: the frame holds a lone surrogate") from None
 
 
 def unknown_type(frame: Frame, known: list[str]) -> Frame:

@@ -54,6 +54,27 @@ def mqtt_broker() -> dict:
         proc.wait(10)
 
 
+def manage(*args: str, env: dict) -> str:
+    """`manage.py ARGS` in a subprocess with `env` (a tier's own settings); its stdout."""
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, f"manage.py {' '.join(args)} failed: {done.stderr[-2000:]}"
+    return done.stdout
+
+
+def serve_daphne(app: str, env: dict) -> tuple[subprocess.Popen, int]:
+    """A tier's ASGI app (e.g. "cloud.asgi:application") under daphne on a free port; listening
+    when this returns. The caller terminates it."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app],
+                              cwd=ROOT, env=env)
+    try:
+        wait_for_port(port)
+    except TimeoutError:
+        server.kill()
+        raise
+    return server, port
+
+
 def test_database_url() -> str:
     """The URL of the database this test run uses, for server processes the test starts."""
     from django.db import connection
@@ -78,7 +99,10 @@ def store_id(settings) -> str:
 def server_env(transactional_db, mqtt_broker, store_id) -> dict:
     """Environment for on-prem processes (ingest, uplink) that share this test's database."""
     return {**os.environ, "SMARTCART_DB_URL": test_database_url(), "SMARTCART_MQTT_URL": mqtt_broker["url"],
-            "SMARTCART_STORE_ID": store_id, "SMARTCART_TIER": "onprem", "PYTHONUNBUFFERED": "1"}
+            "SMARTCART_STORE_ID": store_id, "SMARTCART_TIER": "onprem", "PYTHONUNBUFFERED": "1",
+            # A test's ingest subscribes to everything: its session must not outlive the run by a
+            # day on a shared broker, queueing every later test's messages.
+            "SMARTCART_MQTT_SESSION_EXPIRY_S": "300"}
 
 
 @pytest.fixture
@@ -97,3 +121,18 @@ def ingest_process(server_env):
     if proc.poll() is None:
         proc.terminate()
         proc.wait(20)
+
+
+@pytest.fixture
+def in_test_transaction():
+    """Requests served in-process (schemathesis) run inside the test's transaction, as with
+    Django's test client: nothing closes the connection between requests."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+

@@ -17,13 +17,11 @@ from smartcart.protocol.errors import ProtocolError
 from smartcart.protocol.topics import check_id
 
 from . import keys
+from .errors import StoreError
+from .heartbeats import clean_heartbeat
 from .models import Store
 
 log = logging.getLogger(__name__)
-
-
-class StoreError(ValueError):
-    """A registry operation that cannot be done; the text says why."""
 
 
 def register_store(*, code: str, name: str, key: str | None = None) -> tuple[Store, str]:
@@ -91,15 +89,16 @@ def mark_disconnected(*, store: Store, channel_name: str) -> bool:
     return bool(updated)
 
 
-def check_heartbeat(body: dict) -> None:
-    for part in ("components", "fleet"):
-        if not isinstance(body.get(part), dict):
-            raise StoreError(f"a heartbeat's body needs {part!r} as a JSON object")
-
-
 def record_heartbeat(*, store: Store, channel_name: str, body: dict) -> bool:
-    """Keep the heartbeat and mark the store online; False when this tunnel is no longer live."""
-    check_heartbeat(body)
+    """Keep the heartbeat and mark the store online; False when this tunnel is no longer live.
+
+    A body that is not a heartbeat (docs/tunnel.md) raises StoreError and nothing is stored.
+    """
+    body = clean_heartbeat(body)
+    if body.get("store", store.code) != store.code:
+        raise StoreError(
+            f"bad heartbeat: body.store is {body['store']!r}, this tunnel is {store.code}"
+        )
     now = timezone.now()
     fields = {"online": True, "last_heartbeat_at": now, "last_heartbeat": body}
     live = Store.objects.filter(pk=store.pk, tunnel_channel=channel_name)
@@ -133,19 +132,32 @@ def mark_stale_stores_offline(*, now: datetime | None = None) -> list[str]:
     return marked
 
 
-def heartbeat_summary(body: dict) -> dict:
-    """What the ops list shows of a heartbeat: overall status, component flags, fleet counts."""
+def heartbeat_summary(body: object) -> dict:
+    """What the ops list shows of a heartbeat: overall status, component flags, fleet counts.
+
+    A row stored before heartbeats were checked may have any shape: it is summarised as an
+    error, never allowed to break the list of every store.
+    """
     if not body:
         return {}
-    components = body.get("components") or {}
-    fleet = body.get("fleet") or {}
+    try:
+        body = clean_heartbeat(body)
+    except StoreError as exc:
+        return {"error": f"the stored heartbeat cannot be read: {exc}"}
+    components, fleet = body["components"], body["fleet"]
     return {
-        "status": body.get("status"),
-        "components": {
-            name: bool(c.get("ok")) for name, c in components.items() if isinstance(c, dict)
-        },
-        "ingest_lag_ms": (components.get("ingest") or {}).get("lag_ms"),
-        "carts": fleet.get("carts") or {},
-        "racks": fleet.get("racks") or {},
+        "status": body["status"],
+        "components": {name: c["ok"] for name, c in components.items()},
+        "ingest_lag_ms": components.get("ingest", {}).get("lag_ms"),
+        "carts": fleet.get("carts", {}),
+        "racks": fleet.get("racks", {}),
         "sent_at": body.get("sent_at"),
     }
+
+
+def readable_heartbeat(body: object) -> dict:
+    """The stored heartbeat if it has the heartbeat's shape, else {} (the summary says why)."""
+    try:
+        return clean_heartbeat(body) if body else {}
+    except StoreError:
+        return {}

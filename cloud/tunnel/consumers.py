@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from channels.db import database_sync_to_async
@@ -30,10 +31,20 @@ class TunnelConsumer(AsyncWebsocketConsumer):
     """Authenticates the store at connect, then dispatches its frames by type.
 
     Not the JSON consumer: a frame that is not JSON gets an error frame back instead of
-    an exception that would drop the whole tunnel.
+    an exception that would drop the whole tunnel. However the connection ends (a close, an
+    exception, the server cancelling the consumer at shutdown), `release()` runs, so the
+    registry never keeps `connected` for a socket that is gone.
     """
 
     store: Store | None = None
+    released: bool = False
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Shielded: a server stopping cancels the consumer, and this must still run.
+            await asyncio.shield(self.release(None))
 
     async def connect(self) -> None:
         code = header(self.scope, b"x-smartcart-store")
@@ -58,11 +69,17 @@ class TunnelConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.send(previous, {"type": "tunnel.replaced"})
 
     async def disconnect(self, code: int) -> None:
-        if self.store is not None:
-            await database_sync_to_async(services.mark_disconnected)(
-                store=self.store, channel_name=self.channel_name
-            )
-            log.info("tunnel gone store=%s code=%s", self.store.code, code)
+        await self.release(code)
+
+    async def release(self, code: int | None) -> None:
+        """Take the store offline once, if this connection still speaks for it."""
+        if self.store is None or self.released:
+            return
+        self.released = True
+        await database_sync_to_async(services.mark_disconnected)(
+            store=self.store, channel_name=self.channel_name
+        )
+        log.info("tunnel gone store=%s code=%s", self.store.code, code or "none (ended abruptly)")
 
     async def tunnel_replaced(self, event: dict) -> None:
         """A newer connection of the same store took over: this one must stop speaking for it."""
@@ -77,8 +94,18 @@ class TunnelConsumer(AsyncWebsocketConsumer):
         try:
             frame = frames.decode(text_data if text_data is not None else bytes_data or b"")
         except frames.FrameError as exc:
+            log.warning("tunnel bad frame store=%s: %s %s", self.store.code, exc.code, exc)
             await self.send_frame(frames.error(exc.frame_id, exc.code, str(exc)))
             return
+        try:
+            await self.dispatch_frame(frame)
+        except Exception:  # one frame that breaks a handler must not drop the store's tunnel
+            log.exception("tunnel frame failed store=%s type=%s", self.store.code, frame.type)
+            await self.send_frame(
+                frames.error(frame.id, "internal_error", "the cloud could not handle this frame")
+            )
+
+    async def dispatch_frame(self, frame: frames.Frame) -> None:
         handler = self.handlers().get(frame.type)
         if handler is None:
             await self.send_frame(frames.unknown_type(frame, list(self.handlers())))

@@ -1,13 +1,16 @@
-"""Who may call an endpoint: a bearer token holding one of the view's scopes, or a staff session.
+"""Who may call an endpoint: a bearer token holding one of the view's scopes, or a session.
 
-Every API view declares `required_scopes`; a token must hold at least one of them. The
-staff dashboard uses Django sessions, which count as the "staff" scope for staff users only.
+Every API view declares `required_scopes`; a token must hold at least one of them, and its
+holder must still hold that scope by role (onprem/core/roles.py): a deactivated user or a
+revoked role stops the token at once. A signed-in session counts as its user's role scopes.
 """
 
 from __future__ import annotations
 
 from oauth2_provider.models import AbstractAccessToken
 from rest_framework.permissions import BasePermission
+
+from .roles import ROLES
 
 
 class ScopedAccess(BasePermission):
@@ -19,10 +22,16 @@ class ScopedAccess(BasePermission):
             raise AssertionError(f"{type(view).__name__} declares no required_scopes")
         token = request.auth
         if isinstance(token, AbstractAccessToken):
-            granted = set(token.scope.split())
-            if not granted & set(scopes):
+            if token.is_expired():
+                return False
+            if not ROLES.token_scopes(token, among=scopes):
                 self.message = f"Token lacks scope: needs one of {', '.join(scopes)}."
                 return False
-            return not token.is_expired()
+            return True
         user = request.user
-        return bool(user and user.is_authenticated and user.is_staff and "staff" in scopes)
+        if not (user and user.is_authenticated):
+            return False
+        if not ROLES.holds(user, scopes):
+            self.message = f"Your account's role lacks scope: needs one of {', '.join(scopes)}."
+            return False
+        return True

@@ -61,14 +61,15 @@ STATE_COLUMNS = ("cart_id", "soc", "voltage", "temperature", "charging", "health
                  "firmware", "boot_id", "reading_at", "received_at")
 
 
-def state_values(cart_id: int, t: CartTelemetry, dock_slot_id: int | None, received_at: datetime) -> str:
+def state_values(cart_id: int, t: CartTelemetry, dock_slot_id: int | None, received_at: datetime, *,
+                 reading_at: datetime) -> str:
     faults = json.dumps(t.health.faults) if t.health.faults else "[]"
     for value in (t.boot_id, t.firmware, *t.health.faults):
         assert_safe(value)
     b = t.battery
     slot = "NULL" if dock_slot_id is None else f"{dock_slot_id:d}"
     return (f"({cart_id:d},{b.soc!r},{b.voltage!r},{b.temperature!r},{b.charging:d},'{t.health.state}',"
-            f"'{faults}',{slot},'{t.firmware}','{t.boot_id}','{sql_time(t.ts)}','{sql_time(received_at)}')")
+            f"'{faults}',{slot},'{t.firmware}','{t.boot_id}','{sql_time(reading_at)}','{sql_time(received_at)}')")
 
 
 def upsert_states(rows: list[str]) -> None:

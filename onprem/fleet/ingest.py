@@ -8,13 +8,22 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db import DatabaseError, transaction
+from django.conf import settings
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
 
 from smartcart.protocol import (
+    Ack,
     CartTelemetry,
     Event,
     ProtocolError,
@@ -25,6 +34,7 @@ from smartcart.protocol import (
 )
 
 from .bulk import insert_readings, reading_values, state_values, upsert_states
+from .dead_letters import dead_letter
 from .models import (
     Cart,
     DeadLetter,
@@ -45,6 +55,15 @@ class Message:
     payload: bytes
     received_at: datetime
     mid: int = 0  # broker message id, acked only after the batch commits
+    retained: bool = False  # delivered from the broker's store on subscribe, not published now
+
+
+@dataclass(slots=True)
+class Latest:
+    """A cart reading waiting to become the cart's latest state."""
+
+    reading: CartTelemetry
+    at: datetime  # when it was taken, capped at its arrival (see state_time)
 
 
 @dataclass
@@ -53,7 +72,7 @@ class Batch:
     rack_readings: list[tuple[RackReading, RackTelemetry]] = field(default_factory=list)
     events: list[DeviceEvent] = field(default_factory=list)
     statuses: list[tuple[Topic, Status, datetime]] = field(default_factory=list)
-    cart_telemetry: list[CartTelemetry] = field(default_factory=list)  # parsed, for latest state
+    cart_telemetry: list[Latest] = field(default_factory=list)  # parsed, for latest state
     dead: list[DeadLetter] = field(default_factory=list)
 
 
@@ -65,7 +84,8 @@ class DeviceDirectory:
     unprovisioned device cannot hammer the database. One ingest process owns latest state.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, store: str | None = None) -> None:
+        self.store = store or settings.STORE_ID
         self.carts: dict[str, list] = {
             device: [pk, last] for device, pk, last in Cart.objects.values_list("device_id", "id", "state__reading_at")
         }
@@ -74,8 +94,8 @@ class DeviceDirectory:
                       Slot.objects.values_list("id", "rack__device_id", "number")}
         self.unknown_until: dict[str, float] = {}
         # Newest reading per cart not yet written to CartState (see store_batch).
-        self.pending_states: dict[str, CartTelemetry] = {}
-        self.states_written_at = 0.0
+        self.pending_states: dict[str, Latest] = {}
+        self.states_written_at = float("-inf")  # the first states are due at once
 
     def states_due(self, every: float) -> bool:
         return time.monotonic() - self.states_written_at >= every
@@ -97,26 +117,46 @@ class DeviceDirectory:
 
 
 def classify(message: Message, directory: DeviceDirectory, batch: Batch) -> None:
-    """Put one message into the batch, or into its dead letters with the reason."""
+    """Put one message into the batch, or into its dead letters with the reason.
+
+    Whatever a message holds, it costs ingest one dead letter at most: any error while reading
+    it is its own, except the database's, which the caller retries (it is not the message's)."""
+    if message.retained and not message.topic.startswith(f"smartcart/{directory.store}/"):
+        # Re-sent by the broker at every subscribe: it was dead-lettered when it was published
+        # live, and reading it again must not add a row per restart.
+        return
     try:
         where = parse_topic(message.topic)
+        if where.store != directory.store:
+            raise ProtocolError(f"topic is for store {where.store!r}, but this is store {directory.store!r}")
         if not directory.has(where.kind, where.device):
             raise ProtocolError(f"unknown device {where.kind} {where.device!r}: provision it first")
         accept(where, message, batch)
+    except DatabaseError:
+        raise
     except ProtocolError as exc:
-        batch.dead.append(DeadLetter(topic=message.topic[:255], payload=message.payload, reason=str(exc),
-                                     received_at=message.received_at))
+        refuse(message, str(exc), batch)
+    except Exception as exc:  # noqa: BLE001 - one unreadable message must never stop ingest
+        log.exception("ingest could not read a message on %.120s", message.topic)
+        refuse(message, f"ingest could not read it ({type(exc).__name__}: {exc})", batch)
+
+
+def refuse(message: Message, reason: str, batch: Batch) -> None:
+    batch.dead.append(dead_letter(topic=message.topic, payload=message.payload, reason=reason,
+                                  received_at=message.received_at))
 
 
 def accept(where: Topic, message: Message, batch: Batch) -> None:
     if where.channel == "telemetry" and where.kind == "cart":
         reading = CartTelemetry.parse(message.payload)
         same_device(where, reading.device)
+        not_in_future(reading.ts, message.received_at)
         batch.cart_readings.append(reading_values(reading, message.received_at))
-        batch.cart_telemetry.append(reading)
+        batch.cart_telemetry.append(Latest(reading, state_time(reading.ts, message.received_at)))
     elif where.channel == "telemetry":
         reading = RackTelemetry.parse(message.payload)
         same_device(where, reading.device)
+        not_in_future(reading.ts, message.received_at)
         batch.rack_readings.append((rack_row(reading, message.received_at), reading))
     elif where.channel == "status":
         status = Status.parse(message.payload)
@@ -125,15 +165,33 @@ def accept(where: Topic, message: Message, batch: Batch) -> None:
     elif where.channel == "event":
         event = Event.parse(message.payload)
         same_device(where, event.device)
+        not_in_future(event.ts, message.received_at)
         batch.events.append(DeviceEvent(device_id=event.device, kind=where.kind, boot_id=event.boot_id,
                                         seq=event.seq, ts=event.ts, event=event.event, data=event.data))
+    elif where.channel == "ack":
+        ack = Ack.parse(message.payload)
+        same_device(where, ack.device)
+        # The store sends no commands yet (docs/protocol.md), so every ack answers a command
+        # this store never sent: keep it where an operator looks.
+        raise ProtocolError(f"ack for command {ack.id!r}, which this store never sent")
     else:
-        raise ProtocolError(f"ingest does not take {where.channel!r} messages from devices")
+        raise ProtocolError(f"ingest does not take {where.channel!r} messages from devices: "
+                            f"cmd goes from the store to a device")
 
 
 def same_device(where: Topic, device: str) -> None:
     if device != where.device:
         raise ProtocolError(f"payload device {device!r} does not match topic device {where.device!r}")
+
+
+def not_in_future(ts: datetime, received_at: datetime) -> None:
+    """A reading from the future would sit above every real one; refuse it past the allowed
+    clock skew (SMARTCART_INGEST_MAX_SKEW_S) so a device with a wrong clock shows up here."""
+    skew = timedelta(seconds=settings.INGEST_MAX_SKEW_SECONDS)
+    if ts > received_at + skew:
+        ahead = (ts - received_at).total_seconds()
+        raise ProtocolError(f"field ts is {ahead:.0f} s ahead of the store's clock "
+                            f"(at most {skew.total_seconds():.0f} s allowed): check the device's clock")
 
 
 def rack_row(t: RackTelemetry, received_at: datetime) -> RackReading:
@@ -155,51 +213,97 @@ def store_batch(messages: list[Message], directory: DeviceDirectory, *, ingest_n
     batch = Batch()
     for message in messages:
         classify(message, directory, batch)
+    pending = newest_per_cart(directory.pending_states, batch.cart_telemetry)
+    write_states = bool(pending) and directory.states_due(state_every)
+    written: dict[str, datetime] = {}
     with transaction.atomic():
         insert_readings(batch.cart_readings)
         RackReading.objects.bulk_create([row for row, _ in batch.rack_readings], ignore_conflicts=True)
         DeviceEvent.objects.bulk_create(batch.events, ignore_conflicts=True)
         DeadLetter.objects.bulk_create(batch.dead)
-        for reading in batch.cart_telemetry:
-            pending = directory.pending_states.get(reading.device)
-            if pending is None or reading.ts >= pending.ts:
-                directory.pending_states[reading.device] = reading
-        if directory.pending_states and directory.states_due(state_every):
-            update_cart_states(directory.pending_states.values(), directory)
-            directory.pending_states, directory.states_written_at = {}, time.monotonic()
+        if write_states:
+            written = update_cart_states(pending.values(), directory)
         for _, reading in sorted(batch.rack_readings, key=lambda pair: pair[1].ts):
             update_rack_state(reading)
         for where, status, received_at in batch.statuses:
             update_online(where, status, received_at)
         record_flush(ingest_name, messages, batch)
+    # Only now, committed, may memory move on: a rollback above keeps the pending states and
+    # the known reading times as they were, so the retry writes them again.
+    if write_states:
+        for device, reading_at in written.items():
+            directory.carts[device][1] = reading_at
+        pending, directory.states_written_at = {}, time.monotonic()
+    directory.pending_states = pending
     return batch
 
 
+def newest_per_cart(pending: dict[str, Latest], latest: list[Latest]) -> dict[str, Latest]:
+    merged = dict(pending)
+    for item in latest:
+        known = merged.get(item.reading.device)
+        if known is None or item.at >= known.at:
+            merged[item.reading.device] = item
+    return merged
+
+
 def store_one_by_one(messages: list[Message], directory: DeviceDirectory, *, ingest_name: str) -> None:
-    """The slow path after a batch failed: each message alone, a failing one dead-lettered."""
+    """The slow path after a batch failed: each message alone, a failing one dead-lettered.
+
+    A database outage still propagates (the caller retries the batch); anything else that one
+    message trips is that message's fault and costs only that message."""
     for message in messages:
         try:
             store_batch([message], directory, ingest_name=ingest_name)
-        except DatabaseError as exc:
-            DeadLetter.objects.create(topic=message.topic[:255], payload=message.payload,
-                                      reason=f"database refused it: {exc}", received_at=message.received_at)
+        except Exception as exc:  # noqa: BLE001
+            if is_outage(exc):
+                raise
+            log.warning("ingest refused one message on %.120s: %s", message.topic, exc)
+            letter = dead_letter(topic=message.topic, payload=message.payload, received_at=message.received_at,
+                                 reason=f"ingest could not store it ({type(exc).__name__}: {exc})")
+            letter.save()
 
 
-def update_cart_states(readings, directory: DeviceDirectory) -> None:
+def is_outage(exc: BaseException) -> bool:
+    """Is this error the database being away (retry later) rather than about one message?
+
+    Drivers report some data errors as OperationalError too, so ask the database itself."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    close_old_connections()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return True
+    return False
+
+
+def update_cart_states(latest, directory: DeviceDirectory) -> dict[str, datetime]:
     """Upsert each cart's latest state in one statement (older readings lose, see bulk.py);
-    a cart that speaks is online."""
-    now, rows, carts = timezone.now(), [], []
-    for t in readings:
-        entry = directory.carts[t.device]
-        if entry[1] is not None and entry[1] > t.ts:
+    a cart that speaks is online. Returns each written cart's reading time."""
+    now, rows, carts, written = timezone.now(), [], [], {}
+    for item in latest:
+        t = item.reading
+        pk, known = directory.carts[t.device]
+        if known is not None and known > item.at:
             continue  # known older: skip the work; the SQL guard covers other workers
-        entry[1] = t.ts
         slot = directory.slots.get((t.dock.rack, t.dock.slot)) if t.dock else None
-        rows.append(state_values(entry[0], t, slot, now))
-        carts.append(entry[0])
+        rows.append(state_values(pk, t, slot, now, reading_at=item.at))
+        carts.append(pk)
+        written[t.device] = item.at
     upsert_states(rows)
     if carts:
         Cart.objects.filter(pk__in=carts, online=False).update(online=True, last_seen=now)
+    return written
+
+
+def state_time(ts: datetime, received_at: datetime) -> datetime:
+    """When the latest state says the reading was taken: never later than ingest received it.
+
+    Readings beyond the allowed skew are refused, but one inside it would still outrank every
+    honest reading until real time caught up; capped at its arrival, the next honest one wins."""
+    return min(ts, received_at)
 
 
 def update_rack_state(t: RackTelemetry) -> None:

@@ -148,12 +148,22 @@ class DeviceEvent(models.Model):
 
 
 class DeadLetter(models.Model):
-    """A message ingest could not accept, kept with the reason so nothing vanishes silently."""
+    """A message ingest could not accept, kept with the reason so nothing vanishes silently.
+
+    Only a prefix of the payload is kept, with its full size and SHA-256: enough to tell what
+    was sent and to match it against a device's log, while a flood of 20 MB messages costs the
+    database a few KiB each (see dead_letters.py)."""
 
     topic = models.CharField(max_length=255)
-    payload = models.BinaryField()
+    payload = models.BinaryField(help_text="the first bytes of the payload (all of it when small)")
+    payload_size = models.PositiveIntegerField(default=0, help_text="size of the whole payload, bytes")
+    payload_sha256 = models.CharField(max_length=64, blank=True)
     reason = models.TextField()
     received_at = models.DateTimeField(db_index=True)
+
+    @property
+    def truncated(self) -> bool:
+        return self.payload_size > len(self.payload)
 
     class Meta:
         ordering = ["-received_at"]
@@ -167,3 +177,10 @@ class IngestState(models.Model):
     lag_ms = models.FloatField(default=0, help_text="receive-to-commit delay of the last batch")
     stored_total = models.BigIntegerField(default=0)
     dead_total = models.BigIntegerField(default=0)
+    # Starts and unclean ends, so /healthz can tell a crash loop from a process that is up:
+    # a crashing ingest writes a fresh heartbeat at every start.
+    started_at = models.DateTimeField(null=True)
+    stopped_at = models.DateTimeField(null=True, help_text="set on a clean stop only")
+    crashes = models.PositiveIntegerField(default=0, help_text="unclean ends since crash_window_start")
+    crash_window_start = models.DateTimeField(null=True)
+    last_error = models.TextField(blank=True)

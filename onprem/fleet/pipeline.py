@@ -17,14 +17,23 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
 
-from smartcart.protocol import store_filter
-
 from . import mqtt as fleet_mqtt
-from .ingest import Batch, DeviceDirectory, Message, record_flush, store_batch, store_one_by_one
-from .services import mark_silent_devices_offline
+from .ingest import (
+    Batch,
+    DeviceDirectory,
+    Message,
+    is_outage,
+    record_flush,
+    store_batch,
+    store_one_by_one,
+)
+from .services import mark_silent_devices_offline, record_ingest_end, record_ingest_start
 
 log = logging.getLogger(__name__)
-CHANNELS = ("telemetry", "status", "event")
+# Everything on the store's broker: ingest stores its store's telemetry, status and events, and
+# dead-letters the rest (cmd/ack/unknown channels, extra levels, other stores, topics outside
+# smartcart/) so that nothing sent to the store vanishes without a trace (docs/protocol.md).
+TOPIC_FILTER = "#"
 IDLE_HEARTBEAT_SECONDS = 5.0
 SILENT_SWEEP_SECONDS = 30.0
 SILENT_AFTER = timedelta(seconds=90)
@@ -49,32 +58,54 @@ class IngestPipeline:
         if reason_code.is_failure:
             log.error("ingest mqtt connect refused reason=%s", reason_code)
             return
-        client.subscribe([(self.topic_filter(channel), 1) for channel in CHANNELS])
+        client.subscribe(self.topic_filter(), 1)
         log.info("ingest connected store=%s session_present=%s", self.store, flags.session_present)
 
-    def topic_filter(self, channel: str) -> str:
+    def topic_filter(self) -> str:
         # Shared subscription: the broker deals each message to one of the workers in the group.
-        plain = store_filter(self.store, channel)
-        return f"$share/smartcart-ingest-{self.store}/{plain}" if self.shared else plain
+        return f"$share/smartcart-ingest-{self.store}/{TOPIC_FILTER}" if self.shared else TOPIC_FILTER
 
     def on_message(self, client, userdata, msg) -> None:
-        self.inbox.put(Message(msg.topic, msg.payload, datetime.now(UTC), msg.mid if msg.qos else 0))
+        # Runs on paho's network thread: it must never raise, or the thread dies silently.
+        try:
+            topic = msg.topic
+        except UnicodeDecodeError:
+            topic = msg._topic.decode("utf-8", "replace")  # dead-lettered: not a protocol topic
+        self.inbox.put(Message(topic, msg.payload, datetime.now(UTC), msg.mid if msg.qos else 0, bool(msg.retain)))
 
     def run(self) -> None:
+        """Consume until SIGTERM. Every start and every end is recorded, so /healthz can tell
+        a crash loop (an ingest that dies at each start) from a healthy one."""
         fleet_mqtt.connect(self.client, persistent=True)
         self.client.loop_start()
         try:
             self.consume()
+        except BaseException as exc:
+            self.best_effort("stop record", record_ingest_end, name=self.name, error=f"{type(exc).__name__}: {exc}")
+            raise
+        else:
+            self.best_effort("stop record", record_ingest_end, name=self.name, error="")
         finally:
             self.client.disconnect()
             self.client.loop_stop()
             log.info("ingest stopped")
 
+    @staticmethod
+    def best_effort(what: str, verb, **kwargs) -> None:
+        """Bookkeeping a database blip may skip (heartbeat, sweep, start/stop records): it costs
+        that one write, logged, never the ingest process; the next one reconnects."""
+        try:
+            verb(**kwargs)
+        except DatabaseError as exc:
+            log.warning("ingest %s failed: %s", what, exc)
+            close_old_connections()
+
     def consume(self) -> None:
         # The first heartbeat tells operators (and tests) that ingest is subscribed and listening.
         self.subscribed.wait(timeout=30)
         self.heartbeat()
-        directory = DeviceDirectory()
+        self.best_effort("start record", record_ingest_start, name=self.name)
+        directory = self.load_directory()
         last_write = last_sweep = time.monotonic()
         while not (self.stopping.is_set() and self.inbox.empty()):
             messages = self.next_batch()
@@ -85,10 +116,21 @@ class IngestPipeline:
                 self.heartbeat()
                 last_write = time.monotonic()
             if time.monotonic() - last_sweep > SILENT_SWEEP_SECONDS:
-                mark_silent_devices_offline(silent_for=SILENT_AFTER)
+                self.sweep_silent_devices()
                 last_sweep = time.monotonic()
-        directory.states_written_at = 0.0  # leaving: write the latest states now
+        directory.states_written_at = float("-inf")  # leaving: write the latest states now
         self.store_until_done([], directory)
+
+    def load_directory(self) -> DeviceDirectory:
+        while True:
+            try:
+                return DeviceDirectory(self.store)
+            except (OperationalError, InterfaceError) as exc:
+                if self.stopping.is_set():
+                    raise
+                log.warning("ingest cannot read the fleet yet, retrying: %s", exc)
+                close_old_connections()
+                time.sleep(DB_RETRY_SECONDS)
 
     def next_batch(self) -> list[Message]:
         """Up to INGEST_BATCH_SIZE messages, waiting at most INGEST_FLUSH_MS for them to gather.
@@ -118,24 +160,34 @@ class IngestPipeline:
             try:
                 store_batch(messages, directory, ingest_name=self.name, state_every=STATE_EVERY_SECONDS)
                 break
-            except (OperationalError, InterfaceError) as exc:
-                if self.stopping.is_set():
-                    return
-                log.warning("ingest database unavailable, retrying batch of %d: %s", len(messages), exc)
-                close_old_connections()
-                time.sleep(DB_RETRY_SECONDS)
-            except DatabaseError:
-                # Not an outage: one message trips the database. Find it, keep the rest.
-                log.exception("ingest batch of %d failed, storing one by one", len(messages))
-                store_one_by_one(messages, directory, ingest_name=self.name)
+            except Exception as exc:  # noqa: BLE001 - nothing in one batch may stop ingest
+                if is_outage(exc):
+                    if self.stopping.is_set():
+                        return
+                    log.warning("ingest database unavailable, retrying batch of %d: %s", len(messages), exc)
+                    time.sleep(DB_RETRY_SECONDS)
+                    continue
+            # Not an outage: one message trips the database or ingest. Find it, keep the rest.
+            log.exception("ingest batch of %d failed, storing one by one", len(messages))
+            if self.store_each(messages, directory):
                 break
+            if self.stopping.is_set():
+                return
         for message in messages:
             if message.mid:
                 self.client.ack(message.mid, 1)
 
-    def heartbeat(self) -> None:
+    def store_each(self, messages: list[Message], directory: DeviceDirectory) -> bool:
         try:
-            record_flush(self.name, [], Batch())
-        except DatabaseError as exc:
-            log.warning("ingest heartbeat failed: %s", exc)
-            close_old_connections()
+            store_one_by_one(messages, directory, ingest_name=self.name)
+            return True
+        except (OperationalError, InterfaceError) as exc:
+            log.warning("ingest database unavailable while storing one by one: %s", exc)
+            time.sleep(DB_RETRY_SECONDS)
+            return False
+
+    def sweep_silent_devices(self) -> None:
+        self.best_effort("silent-device sweep", mark_silent_devices_offline, silent_for=SILENT_AFTER)
+
+    def heartbeat(self) -> None:
+        self.best_effort("heartbeat", record_flush, name=self.name, messages=[], batch=Batch())

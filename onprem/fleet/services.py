@@ -1,11 +1,10 @@
-"""Verbs of the fleet domain: provisioning devices, exporting broker credentials, summaries."""
+"""Verbs of the fleet domain: provisioning devices, summaries (broker access: broker_access.py)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -76,23 +75,6 @@ def rotate_device_password(*, device_id: str) -> Provisioned:
     raise FleetError(f"device {device_id} is not provisioned")
 
 
-def export_mosquitto(*, passwd_path: Path, acl_path: Path, service_users: dict[str, str] | None = None) -> int:
-    """Write Mosquitto's password file and ACL for every device (plus service users' hashes).
-
-    Service users (ingest, the on-prem API) read every store topic and write commands.
-    """
-    store = settings.STORE_ID
-    devices = [(d, "rack") for d in Rack.objects.all()] + [(d, "cart") for d in Cart.objects.all()]
-    passwd = [f"{d.mqtt_username}:{d.mqtt_password_hash}" for d, _ in devices]
-    acl = [credentials.acl_block(d.mqtt_username, store, kind, d.device_id) for d, kind in devices]
-    for username, password in (service_users or {}).items():
-        passwd.append(f"{username}:{credentials.mosquitto_hash(password)}")
-        acl.append(f"user {username}\ntopic read smartcart/{store}/#\ntopic write smartcart/{store}/+/+/cmd\n")
-    passwd_path.write_text("\n".join(passwd) + "\n")
-    acl_path.write_text("\n".join(acl))
-    return len(devices)
-
-
 def fleet_summary() -> dict:
     """Fleet counts for the uplink heartbeat and the dashboard header."""
     low = settings.LOW_BATTERY_PERCENT
@@ -110,21 +92,64 @@ def fleet_summary() -> dict:
 
 
 def ingest_health() -> dict:
-    """Is ingest alive (it writes a heartbeat row every few seconds) and how far behind is it."""
+    """Is ingest alive (it writes a heartbeat row every few seconds), how far behind is it,
+    and is it crash-looping (it writes a heartbeat at each start, so age alone would not tell)."""
     state = IngestState.objects.order_by("-last_flush_at").first()
     if state is None or state.last_flush_at is None:
         return {"ok": False, "detail": "ingest has never run", "lag_ms": None, "last_flush_age_s": None,
-                "stored_total": 0, "dead_total": DeadLetter.objects.count()}
+                "stored_total": 0, "dead_total": DeadLetter.objects.count(), "crashes": 0}
     age = (timezone.now() - state.last_flush_at).total_seconds()
-    ok = age < INGEST_STALE_SECONDS
+    looping = crash_looping()
+    ok = age < INGEST_STALE_SECONDS and looping is None
+    if looping is not None:
+        detail = (f"ingest {looping.name} is crash-looping: {looping.crashes} unclean ends in "
+                  f"{CRASH_WINDOW.total_seconds() / 60:.0f} min, last: {looping.last_error or 'killed'}")
+    else:
+        detail = "running" if ok else f"no heartbeat from ingest for {age:.0f} s"
     return {
         "ok": ok,
-        "detail": "running" if ok else f"no heartbeat from ingest for {age:.0f} s",
+        "detail": detail,
         "lag_ms": state.lag_ms,
         "last_flush_age_s": round(age, 1),
         "stored_total": state.stored_total,
         "dead_total": state.dead_total,
+        "crashes": looping.crashes if looping else 0,
     }
+
+
+CRASH_WINDOW = timedelta(minutes=10)
+CRASH_LOOP_AFTER = 3
+
+
+def crash_looping() -> IngestState | None:
+    """The ingest process that ended uncleanly CRASH_LOOP_AFTER times within CRASH_WINDOW."""
+    since = timezone.now() - CRASH_WINDOW
+    return (IngestState.objects.filter(crashes__gte=CRASH_LOOP_AFTER, crash_window_start__gte=since)
+            .order_by("-crashes").first())
+
+
+def record_ingest_start(*, name: str) -> None:
+    """Note an ingest start; a start without a clean stop before it counts as a crash."""
+    now = timezone.now()
+    state, _ = IngestState.objects.get_or_create(name=name)
+    crashed = state.started_at is not None and (state.stopped_at is None or state.stopped_at < state.started_at)
+    if crashed:
+        if state.crash_window_start is None or state.crash_window_start < now - CRASH_WINDOW:
+            state.crash_window_start, state.crashes = now, 0
+        state.crashes += 1
+        state.last_error = state.last_error or "ended without a clean stop (killed?)"
+        log.warning("ingest %s restarted after an unclean end (%d in the window): %s",
+                    name, state.crashes, state.last_error)
+    state.started_at = now
+    state.save(update_fields=["started_at", "crashes", "crash_window_start", "last_error"])
+
+
+def record_ingest_end(*, name: str, error: str) -> None:
+    """A clean stop (error="") clears the last error; a failure keeps it for /healthz."""
+    fields = {"last_error": error[:2000]}
+    if not error:
+        fields.update(stopped_at=timezone.now(), crashes=0)
+    IngestState.objects.filter(name=name).update(**fields)
 
 
 def mark_silent_devices_offline(*, silent_for: timedelta) -> int:

@@ -21,6 +21,7 @@ from smartcart import tunnel_frames as frames
 
 log = logging.getLogger(__name__)
 TUNNEL_PATH = "/ws/tunnel/v1/"
+MAX_MESSAGE_BYTES = 2**20
 WS_SCHEMES = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
 
 
@@ -88,7 +89,11 @@ class Uplink:
 
     async def session(self) -> None:
         headers = {"X-SmartCart-Store": self.store, "Authorization": f"Bearer {self.key}"}
-        async with connect(self.url, additional_headers=headers, open_timeout=10) as ws:
+        # max_size: a cloud message over 1 MiB closes the socket (1009) and the store reconnects;
+        # up to that, decode() answers anything over MAX_FRAME_BYTES with too_large.
+        async with connect(
+            self.url, additional_headers=headers, open_timeout=10, max_size=MAX_MESSAGE_BYTES
+        ) as ws:
             self.up = False
             log.debug("uplink handshake done with %s as store=%s", self.url, self.store)
             tasks = {
@@ -119,14 +124,19 @@ class Uplink:
             await asyncio.sleep(self.heartbeat_seconds)
 
     async def receive(self, ws: ClientConnection) -> None:
-        async for text in ws:
+        async for message in ws:
             try:
-                frame = frames.decode(text)
+                frame = frames.decode(message)
             except frames.FrameError as exc:
-                log.warning("uplink got a bad frame from the cloud: %s", exc)
+                log.warning("uplink got a bad frame from the cloud: %s %s", exc.code, exc)
                 await ws.send(frames.error(exc.frame_id, exc.code, str(exc)).to_json())
                 continue
-            await self.dispatch(ws, frame)
+            try:
+                await self.dispatch(ws, frame)
+            except ConnectionClosed:
+                raise
+            except Exception:  # one frame must not cost the store its tunnel
+                log.exception("uplink could not handle frame %s type=%r", frame.id, frame.type)
 
     async def dispatch(self, ws: ClientConnection, frame: frames.Frame) -> None:
         if frame.type == frames.ACK:
@@ -160,4 +170,10 @@ class Uplink:
                 "cloud closed this tunnel (4409): another uplink of store=%s connected", self.store
             )
         else:
-            log.warning("tunnel lost code=%s reason=%s", code, exc.rcvd.reason if exc.rcvd else "-")
+            sent = exc.sent.code if exc.sent else None
+            log.warning(
+                "tunnel lost code=%s reason=%s (this end closed with %s)",
+                code,
+                exc.rcvd.reason if exc.rcvd else "-",
+                sent or "-",
+            )

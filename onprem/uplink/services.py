@@ -8,6 +8,7 @@ from django.conf import settings
 
 from onprem.core.health import component_health
 from onprem.fleet.services import fleet_summary
+from smartcart.tunnel_frames import MAX_HEARTBEAT_TEXT
 
 log = logging.getLogger(__name__)
 
@@ -17,14 +18,24 @@ def build_heartbeat() -> dict:
 
     Ingest lag travels inside components["ingest"] (lag_ms, last_flush_age_s), as /healthz shows it.
     """
-    components = component_health()
-    fleet = fleet_counts()
+    components = {name: clipped(c) for name, c in component_health().items()}
+    fleet = clipped(fleet_counts())
     healthy = all(c["ok"] for c in components.values()) and "error" not in fleet
     return {
         "store": settings.STORE_ID,
         "status": "ok" if healthy else "degraded",
         "components": components,
         "fleet": fleet,
+    }
+
+
+def clipped(part: dict) -> dict:
+    """`part` with its texts cut to what the cloud accepts: a long error must not cost the beat."""
+    return {
+        key: value[: MAX_HEARTBEAT_TEXT - 1] + "…"
+        if isinstance(value, str) and len(value) > MAX_HEARTBEAT_TEXT
+        else value
+        for key, value in part.items()
     }
 
 

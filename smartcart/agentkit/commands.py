@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Callable
 
 from smartcart.protocol import Ack, Command, ProtocolError
@@ -58,7 +59,22 @@ class CommandDesk:
             )
 
     def receive(self, payload: bytes) -> Command | None:
-        """A command off the wire: the Command to execute now, or None (repeat, rejected)."""
+        """A command off the wire: the Command to execute now, or None (repeat, rejected,
+        or not recorded because the outbox could not be written: that is logged)."""
+        try:
+            return self._receive(payload)
+        except Exception as exc:
+            log.error(
+                "%s: could not take command %r: %s: %s",
+                self.device,
+                payload[:200],
+                type(exc).__name__,
+                exc,
+                exc_info=not isinstance(exc, sqlite3.Error),
+            )
+            return None
+
+    def _receive(self, payload: bytes) -> Command | None:
         try:
             command = Command.parse(payload)
         except ProtocolError as exc:
@@ -82,20 +98,43 @@ class CommandDesk:
         return command
 
     def execute(self, command: Command) -> None:
+        """Run it and ack done or failed; never raises (a result that cannot be stored is
+        logged, and the command is failed as interrupted when the agent next starts)."""
+        state, result = self._run(command)
+        try:
+            self._settle(command.id, state, result)
+        except Exception as exc:
+            log.error(
+                "%s: command %s %s ended %s but the ack could not be recorded: %s: %s",
+                self.device,
+                command.id,
+                command.command,
+                state,
+                type(exc).__name__,
+                exc,
+            )
+
+    def _run(self, command: Command) -> tuple[str, dict]:
         try:
             result = self.handlers[command.command](command.args)
+            json.dumps(result)  # an unserialisable result is the handler's bug: fail it here
         except ValueError as exc:
             log.warning(
                 "%s: command %s %s failed: %s", self.device, command.id, command.command, exc
             )
-            self._settle(command.id, "failed", {"error": str(exc)})
-            return
+            return "failed", {"error": str(exc)}
+        except Exception as exc:
+            log.exception("%s: command %s %s broke", self.device, command.id, command.command)
+            return "failed", {"error": f"the agent hit an error: {type(exc).__name__}: {exc}"}
         log.info("%s: command %s %s done", self.device, command.id, command.command)
-        self._settle(command.id, "done", result or {})
+        return "done", result or {}
 
     def _reject_unparsable(self, payload: bytes, reason: str) -> None:
         try:
-            command_id = check_id(json.loads(payload)["id"], "command id")
+            command_id = json.loads(payload)["id"]
+            if not isinstance(command_id, str):  # check_id takes a dict of letters for an id
+                raise TypeError(f"id is {type(command_id).__name__}")
+            check_id(command_id, "command id")
         except (ValueError, KeyError, TypeError):
             log.warning("%s: dropped a command without a usable id: %s", self.device, reason)
             return

@@ -3,6 +3,9 @@
 boot_id is fresh per process start (and per reboot command), seq counts up from 0 within a
 boot, so (device, boot_id, seq) names each message once and the server can drop redeliveries.
 Commands run on this loop too, between samples, so hardware is only touched from one thread.
+
+The loop survives one bad item: a reading that cannot be taken or stored is logged and the next
+one is tried on time. Whatever ends the loop, the agent still says offline and closes its outbox.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import json
 import logging
 import queue
 import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -42,6 +46,10 @@ class DeviceAgent(Protocol):
 
     def firmware(self) -> str:
         """The running firmware version."""
+
+
+class TransportEnded(RuntimeError):
+    """The network thread ended while the agent was running."""
 
 
 def new_boot_id() -> str:
@@ -86,6 +94,7 @@ class Runner:
         return json.dumps(status.to_dict()).encode()
 
     def receive_command(self, payload: bytes) -> None:
+        """On the network thread: record the command (CommandDesk never raises) and queue it."""
         command = self.desk.receive(payload)
         if command is not None:
             self.commands.put(command)
@@ -100,13 +109,38 @@ class Runner:
             self.config.interval,
             self.outbox.size,
         )
-        self.transport.start()
-        next_tick = time.monotonic()
-        while not self.stopping.is_set():
+        try:
+            self.transport.start()
+            next_tick = time.monotonic()
+            while not self.stopping.is_set():
+                self.check_transport()
+                self.tick_or_log()
+                next_tick = max(next_tick + self.config.interval, time.monotonic())
+                self.work_until(next_tick)
+        finally:
+            self.shut_down()
+
+    def check_transport(self) -> None:
+        """Readings nobody will send are no use: if the network thread is gone, end the agent
+        (the service manager restarts it) instead of filling the outbox unnoticed."""
+        if not self.transport.thread.is_alive():
+            log.critical("%s: the MQTT network thread has ended; stopping", self.config.device)
+            raise TransportEnded(f"{self.config.device}: the MQTT network thread has ended")
+
+    def tick_or_log(self) -> None:
+        try:
             self.tick()
-            next_tick = max(next_tick + self.config.interval, time.monotonic())
-            self.work_until(next_tick)
-        self.shut_down()
+        except Exception as exc:
+            log.error(
+                "%s: reading %d not recorded: %s: %s; the next one comes in %.2fs",
+                self.config.device,
+                self.seq,
+                type(exc).__name__,
+                exc,
+                self.config.interval,
+                # A disk or device error says enough; anything else is a bug worth its traceback.
+                exc_info=not isinstance(exc, OSError | sqlite3.Error),
+            )
 
     def work_until(self, deadline: float) -> None:
         while (left := deadline - time.monotonic()) > 0 and not self.stopping.is_set():
@@ -149,16 +183,25 @@ class Runner:
         self.commands.put(None)
 
     def shut_down(self) -> None:
-        self.transport.stop()
-        log.info(
-            "%s %s stopped: produced %d telemetry messages, %d left in the outbox, %d dropped",
-            self.config.kind,
-            self.config.device,
-            self.produced,
-            self.outbox.size,
-            self.outbox.dropped,
-        )
-        self.outbox.close()
+        """Offline status out (after a short flush), network loop stopped, outbox closed."""
+        self.stopping.set()
+        try:
+            self.transport.stop()
+        finally:
+            self.report_and_close()
+
+    def report_and_close(self) -> None:
+        try:
+            log.info(
+                "%s %s stopped: produced %d telemetry messages, %d left in the outbox, %d dropped",
+                self.config.kind,
+                self.config.device,
+                self.produced,
+                self.outbox.size,
+                self.outbox.dropped,
+            )
+        finally:
+            self.outbox.close()
 
 
 def stop_on_signals(runner: Runner) -> None:

@@ -6,28 +6,55 @@ second and the agents must stay small; the rules are few and docs/protocol.md li
 
 from __future__ import annotations
 
-import json
+import re
 from datetime import UTC, datetime
 from typing import Any
+
+from smartcart import strictjson
 
 from .errors import ProtocolError
 from .topics import check_id
 
 MAX_PAYLOAD = 64 * 1024
+# No message of the contract nests deeper than 4; 32 leaves room and stops a 60 KB document of
+# 30,000 brackets long before the parser recurses.
+MAX_DEPTH = 32
 
 
 def load_json(payload: bytes | str | dict) -> dict:
+    """A JSON object from UTF-8 text, as docs/protocol.md says: no BOM, no other encoding, no
+    lone surrogate, at most MAX_PAYLOAD bytes and MAX_DEPTH levels. ProtocolError otherwise."""
     if isinstance(payload, dict):
         return payload
-    if len(payload) > MAX_PAYLOAD:
-        raise ProtocolError(f"payload is {len(payload)} bytes, over the {MAX_PAYLOAD} byte limit")
+    text = utf8_text(payload)
+    if strictjson.nests_deeper_than(text, MAX_DEPTH):
+        raise ProtocolError(f"payload nests deeper than {MAX_DEPTH} levels")
     try:
-        data = json.loads(payload)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = strictjson.loads(text)
+    except ValueError as exc:
         raise ProtocolError(f"payload is not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ProtocolError("payload must be a JSON object")
+    if strictjson.holds_lone_surrogate(text, data):
+        raise ProtocolError("payload holds a lone UTF-16 surrogate escape (\\ud800-\\udfff)")
     return data
+
+
+def utf8_text(payload: bytes | str) -> str:
+    if isinstance(payload, str):
+        payload = payload.encode("utf-8", "surrogatepass")
+    if len(payload) > MAX_PAYLOAD:
+        raise ProtocolError(f"payload is {len(payload)} bytes, over the {MAX_PAYLOAD} byte limit")
+    if b"\x00" in payload:
+        # JSON text never holds a raw NUL; UTF-16 text is full of them.
+        raise ProtocolError("payload is not UTF-8 text: it holds NUL bytes (UTF-16 is not accepted)")
+    if payload.startswith(b"\xef\xbb\xbf"):
+        raise ProtocolError("payload starts with a byte order mark: send UTF-8 JSON without one")
+    try:
+        # Strict UTF-8: also refuses other encodings and encoded surrogates.
+        return payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(f"payload is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
 
 
 def need(data: dict, key: str, where: str = "") -> Any:
@@ -40,7 +67,7 @@ def need(data: dict, key: str, where: str = "") -> Any:
 def number(data: dict, key: str, lo: float, hi: float, where: str = "") -> float:
     value = need(data, key, where)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ProtocolError(f"field {where}{key} must be a number, got {value!r}")
+        raise ProtocolError(f"field {where}{key} must be a number, got {short(value)}")
     if not lo <= value <= hi:
         raise ProtocolError(f"field {where}{key}={value} is outside {lo}..{hi}")
     return float(value)
@@ -49,7 +76,7 @@ def number(data: dict, key: str, lo: float, hi: float, where: str = "") -> float
 def integer(data: dict, key: str, lo: int, hi: int, where: str = "") -> int:
     value = need(data, key, where)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ProtocolError(f"field {where}{key} must be an integer, got {value!r}")
+        raise ProtocolError(f"field {where}{key} must be an integer, got {short(value)}")
     if not lo <= value <= hi:
         raise ProtocolError(f"field {where}{key}={value} is outside {lo}..{hi}")
     return value
@@ -58,7 +85,7 @@ def integer(data: dict, key: str, lo: int, hi: int, where: str = "") -> int:
 def boolean(data: dict, key: str, where: str = "") -> bool:
     value = need(data, key, where)
     if not isinstance(value, bool):
-        raise ProtocolError(f"field {where}{key} must be true or false, got {value!r}")
+        raise ProtocolError(f"field {where}{key} must be true or false, got {short(value)}")
     return value
 
 
@@ -87,7 +114,7 @@ def version(data: dict, key: str = "firmware") -> str:
 def one_of(data: dict, key: str, choices: tuple[str, ...], where: str = "") -> str:
     value = need(data, key, where)
     if value not in choices:
-        raise ProtocolError(f"field {where}{key}={value!r} is not one of {', '.join(choices)}")
+        raise ProtocolError(f"field {where}{key}={short(value)} is not one of {', '.join(choices)}")
     return value
 
 
@@ -98,18 +125,34 @@ def mapping(data: dict, key: str, where: str = "") -> dict:
     return value
 
 
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)")
+EARLIEST_YEAR, LATEST_YEAR = 2000, 9998
+
+
 def timestamp(data: dict, key: str = "ts") -> datetime:
-    """RFC 3339 with a zone ("2026-11-22T10:00:00.123Z"); stored as aware UTC."""
+    """RFC 3339 with a zone ("2026-11-22T10:00:00.123Z"); stored as aware UTC.
+
+    Years 2000-9998 only: earlier means a device clock that was never set, and the bound keeps
+    the conversion to UTC inside what datetime (and the database) can hold."""
     value = need(data, key)
     if not isinstance(value, str):
-        raise ProtocolError(f"field {key} must be an RFC 3339 timestamp string, got {value!r}")
+        raise ProtocolError(f"field {key} must be an RFC 3339 timestamp string, got {short(value)}")
+    if not RFC3339.fullmatch(value):
+        raise ProtocolError(f"field {key}={short(value)} is not an RFC 3339 timestamp (2026-11-22T10:00:00.123Z)")
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ProtocolError(f"field {key}={value!r} is not an RFC 3339 timestamp") from None
-    if parsed.tzinfo is None:
-        raise ProtocolError(f"field {key}={value!r} has no time zone (end it with Z)")
-    return parsed.astimezone(UTC)
+        parsed = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+            raise ValueError
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ProtocolError(
+            f"field {key}={value!r} is not a time between {EARLIEST_YEAR} and {LATEST_YEAR}") from None
+
+
+def short(value: Any, limit: int = 80) -> str:
+    """repr() of a value for an error message, cut so a huge value never bloats a reason."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def format_ts(moment: datetime) -> str:
@@ -123,4 +166,4 @@ def now_ts() -> str:
 def schema(data: dict, expected: str) -> None:
     value = need(data, "schema")
     if value != expected:
-        raise ProtocolError(f"schema {value!r} is not {expected!r}")
+        raise ProtocolError(f"schema {short(value)} is not {expected!r}")

@@ -198,7 +198,8 @@ class Status:
             device=f.ident(data, "device"),
             state=f.one_of(data, "state", STATUS_STATES),
             boot_id=f.ident(data, "boot_id"),
-            firmware=data.get("firmware") or "",
+            # Optional (a Last Will may not know it), but checked like telemetry's when present.
+            firmware=f.version(data) if data.get("firmware") not in (None, "") else "",
         )
 
     def to_dict(self) -> dict:

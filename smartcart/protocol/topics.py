@@ -24,8 +24,12 @@ class Topic(NamedTuple):
 
 
 def check_id(value: str, what: str) -> str:
+    if not isinstance(value, str):
+        # set() of a list or dict of one-letter items would pass the alphabet test below.
+        raise ProtocolError(f"{what} must be a string, got {type(value).__name__}")
     if not value or len(value) > 64 or not set(value) <= ID_ALPHABET:
-        raise ProtocolError(f"{what} {value!r} must be 1-64 characters of letters, digits, - _ .")
+        shown = repr(value) if len(value) <= 80 else f"{value[:80]!r}... ({len(value)} characters)"
+        raise ProtocolError(f"{what} {shown} must be 1-64 characters of letters, digits, - _ .")
     return value
 
 
@@ -40,12 +44,13 @@ def topic(store: str, kind: str, device: str, channel: str) -> str:
 def parse_topic(name: str) -> Topic:
     parts = name.split("/")
     if len(parts) != 5 or parts[0] != ROOT:
-        raise ProtocolError(f"topic {name!r} is not smartcart/{{store}}/{{kind}}/{{device}}/{{channel}}")
+        shown = name if len(name) <= 120 else f"{name[:120]}..."
+        raise ProtocolError(f"topic {shown!r} is not smartcart/{{store}}/{{kind}}/{{device}}/{{channel}}")
     _, store, kind, device, channel = parts
     if kind not in KINDS:
-        raise ProtocolError(f"topic {name!r}: kind {kind!r} is not one of {', '.join(KINDS)}")
+        raise ProtocolError(f"topic {name[:120]!r}: kind {kind[:64]!r} is not one of {', '.join(KINDS)}")
     if channel not in CHANNELS:
-        raise ProtocolError(f"topic {name!r}: channel {channel!r} is not one of {', '.join(CHANNELS)}")
+        raise ProtocolError(f"topic {name[:120]!r}: channel {channel[:64]!r} is not one of {', '.join(CHANNELS)}")
     return Topic(check_id(store, "store"), kind, check_id(device, "device"), channel)
 
 

@@ -176,3 +176,53 @@ def produced(stderr: str) -> tuple[int, int]:
     match = re.search(r"produced (\d+) telemetry messages, (\d+) left in the outbox", stderr)
     assert match, f"the agent did not report what it produced: {stderr[-500:]}"
     return int(match[1]), int(match[2])
+
+
+class InProcessCart:
+    """A cart agent's Runner on a thread of the test, so a test can reach into its hardware
+    and its outbox file; `stopped` is set once its loop has ended, however it ended."""
+
+    def __init__(self, broker_url: str, store: str, device: str, outbox: Path, hal_class) -> None:
+        from cart_agent.agent import CartAgent
+        from cart_agent.config import load
+        from smartcart.agentkit.runner import Runner
+        from smartcart.simulator.world import StoreWorld
+
+        cfg = load([], env=agent_env(broker_url, store, device, outbox, interval="0.1")).agent
+        world = StoreWorld(racks={"rack-01": 10}, cart_ids=[device], seed=1, speed=60)
+        self.hal = hal_class(world, device)
+        self.runner = Runner(cfg, CartAgent(self.hal, device=device))
+        self.outbox = outbox
+        self.ended_by: BaseException | None = None
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.runner.run()
+        except BaseException as exc:  # noqa: BLE001 - the test asserts what ended the loop
+            self.ended_by = exc
+        finally:
+            self.stopped.set()
+
+    def stop(self) -> None:
+        self.runner.stop()
+        self.thread.join(20)
+
+
+@pytest.fixture
+def in_process_cart(mqtt_broker, store, tmp_path):
+    """in_process_cart(device, hal_class) -> a running InProcessCart, stopped after the test."""
+    started: list[InProcessCart] = []
+
+    def start(device: str, hal_class) -> InProcessCart:
+        cart = InProcessCart(
+            mqtt_broker["url"], store, device, tmp_path / f"{device}.sqlite3", hal_class
+        )
+        started.append(cart)
+        return cart
+
+    yield start
+    for cart in started:
+        cart.stop()

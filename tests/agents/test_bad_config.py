@@ -32,6 +32,11 @@ from tests.agents.conftest import agent_env
             {"hardware": "nfc9000"},
             "SMARTCART_AGENT_HARDWARE='nfc9000' is not a known driver",
         ),
+        (
+            "rack_agent",
+            {"http_port": "8080", "http_password_hash": "hunter2"},
+            "SMARTCART_AGENT_HTTP_PASSWORD_HASH must be a pbkdf2_sha256$<iterations>$<salt>$<hash>",
+        ),
     ],
 )
 def test_it_exits_non_zero_naming_the_bad_variable(tmp_path, module, extra, sentence):

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 import pytest
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, set_token_value
 from rest_framework.test import APIClient
 
 from cloud.asgi import application
@@ -38,9 +43,25 @@ def token_client(username: str, scope: str, *, staff: bool = False) -> APIClient
     return client
 
 
+def raw_token_client(user, scope: str, *, application=None) -> APIClient:
+    """A client with a token row written as is (no role check): what an old or foreign row holds."""
+    raw = secrets.token_urlsafe(32)
+    access = AccessToken(
+        user=user,
+        application=application,
+        scope=scope,
+        expires=timezone.now() + timedelta(hours=1),
+    )
+    set_token_value(access, raw)
+    access.save()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
 @pytest.fixture
 def ops_api(db) -> APIClient:
-    return token_client("ops", "ops")
+    return token_client("ops", "ops", staff=True)
 
 
 def tunnel(code: str | None, key: str | None, *, scheme: str = "Bearer") -> WebsocketCommunicator:

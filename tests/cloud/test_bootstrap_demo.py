@@ -23,13 +23,17 @@ def test_it_bootstraps_the_demo_and_is_idempotent(db, capsys):
     first = bootstrap(capsys)
     second = bootstrap(capsys)
 
-    assert first == second and first["username"] == "ops" and first["password"] == "pw-ops-demo"
+    assert first["username"] == second["username"] == "ops"
+    assert first["password"] == second["password"] == "pw-ops-demo"
     user = get_user_model().objects.get(username="ops")
     assert user.is_superuser and user.check_password("pw-ops-demo")
     assert authenticate_store(code="store-001", key=KEY) is not None
+    # Tokens are stored hashed, so a re-run prints a new token and retires the old one.
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {first['ops_token']}")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {second['ops_token']}")
     assert [s["code"] for s in api.get("/api/v1/stores/").json()["results"]] == ["store-001"]
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {first['ops_token']}")
+    assert api.get("/api/v1/stores/").status_code == 401
 
 
 def test_it_gives_an_existing_store_the_new_key(db, capsys):

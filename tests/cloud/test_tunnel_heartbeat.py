@@ -29,7 +29,7 @@ def test_it_answers_a_heartbeat_without_fleet_with_an_error(transactional_db, st
     async def scenario():
         comm = tunnel("store-001", store_key)
         await comm.connect()
-        result = await send_heartbeat(comm, {"components": {}})
+        result = await send_heartbeat(comm, {"status": "ok", "components": {}})
         await comm.disconnect()
         return result
 
@@ -38,6 +38,6 @@ def test_it_answers_a_heartbeat_without_fleet_with_an_error(transactional_db, st
     assert answer["type"] == "error" and answer["id"] == frame_id
     assert answer["body"] == {
         "code": "bad_heartbeat",
-        "message": "a heartbeat's body needs 'fleet' as a JSON object",
+        "message": "bad heartbeat: body.fleet is missing",
     }
     assert Store.objects.get(code="store-001").online is False

@@ -35,9 +35,22 @@ def demo(tmp_path):
         assert proc.poll() is None, f"demo exited: {proc.stdout.read()}"
         assert time.monotonic() < deadline, "demo did not write demo.json in 90 s"
         time.sleep(0.5)
-    yield proc, json.loads(summary.read_text())
-    if proc.poll() is None:
-        proc.kill()
+    yield proc, {**json.loads(summary.read_text()), "var": tmp_path}
+    if proc.poll() is None:  # the test failed midway: stop the demo and every child it started
+        children = psutil.Process(proc.pid).children(recursive=True)
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        for child in children:
+            if child.is_running():
+                child.kill()
+
+
+def live_pid(info: dict, name: str) -> int:
+    """The pid demo.json names now (the demo rewrites it when it restarts a child)."""
+    return json.loads((info["var"] / "demo.json").read_text())["processes"][name]
 
 
 def eventually(check, timeout: float, what: str):
@@ -65,9 +78,26 @@ def test_the_demo_runs_a_store_the_cloud_watches_and_stops_on_sigterm(demo):
                        "the cloud sees the store online")
     assert store["heartbeat"]["carts"]["total"] == 24
 
+    # The demo supervises its children: a killed ingest comes back and readings keep arriving.
+    os.kill(info["processes"]["ingest"], signal.SIGKILL)
+    restarted = eventually(lambda: (pid := live_pid(info, "ingest")) != info["processes"]["ingest"] and pid, 30,
+                           "the demo restarts the killed ingest")
+    assert psutil.pid_exists(restarted)
+    after_kill = batteries()
+    eventually(lambda: (now := batteries()) and now != after_kill, 60, "battery readings change after the restart")
+
+    # A killed uplink: the cloud sees the tunnel drop (store offline), then the restarted uplink.
+    before = ops.get("/api/v1/stores/store-001/").json()
     os.kill(info["processes"]["uplink"], signal.SIGKILL)
-    eventually(lambda: ops.get("/api/v1/stores/store-001/").json()["online"] is False, 60,
+    eventually(lambda: (s := ops.get("/api/v1/stores/store-001/").json())["disconnected_at"]
+               and s["disconnected_at"] > before["connected_at"], 60,
                "the cloud sees the store offline once the uplink is gone")
+    eventually(lambda: (s := ops.get("/api/v1/stores/store-001/").json())["online"]
+               and s["connected_at"] > s["disconnected_at"], 60,
+               "the cloud sees the store online again once the demo restarted the uplink")
+    console = (info["var"] / "logs" / "demo.log").read_text()
+    assert "ingest exited (killed by SIGKILL); restarting it in 1 s" in console
+    assert "uplink exited (killed by SIGKILL)" in console
 
     children = psutil.Process(proc.pid).children(recursive=True)
     proc.send_signal(signal.SIGTERM)

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cloud.stores.models import Store
-from cloud.stores.services import heartbeat_summary
+from cloud.stores.services import heartbeat_summary, readable_heartbeat
 
 
 class StoreSerializer(serializers.ModelSerializer):
@@ -37,5 +37,13 @@ class StoreSerializer(serializers.ModelSerializer):
 class StoreDetailSerializer(StoreSerializer):
     """The detail view adds the last heartbeat as the store sent it."""
 
+    last_heartbeat = serializers.SerializerMethodField(
+        help_text="the last heartbeat as the store sent it ({} if none, or if it cannot be read)"
+    )
+
     class Meta(StoreSerializer.Meta):
         fields = [*StoreSerializer.Meta.fields, "last_heartbeat"]
+
+    @extend_schema_field(serializers.DictField())
+    def get_last_heartbeat(self, store: Store) -> dict:
+        return readable_heartbeat(store.last_heartbeat)

@@ -1,18 +1,7 @@
-"""One error shape for the whole API: {"error": code, "detail": sentence, "fields": {...}}."""
+"""The on-prem API's error shape, shared with the cloud: see tierkit.api.errors."""
 
 from __future__ import annotations
 
-from rest_framework.views import exception_handler as drf_exception_handler
+from tierkit.api.errors import exception_handler
 
-
-def exception_handler(exc, context):
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    data = response.data
-    if isinstance(data, dict) and "detail" in data and len(data) == 1:
-        body = {"error": getattr(data["detail"], "code", "error"), "detail": str(data["detail"])}
-    else:
-        body = {"error": "invalid", "detail": "The request has invalid fields.", "fields": data}
-    response.data = body
-    return response
+__all__ = ["exception_handler"]

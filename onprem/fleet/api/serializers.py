@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from onprem.fleet.choices import Health
@@ -26,7 +27,9 @@ class CartSerializer(serializers.ModelSerializer):
     health = serializers.SerializerMethodField()
     fault_codes = serializers.SerializerMethodField()
     firmware = serializers.SerializerMethodField()
-    last_reading_at = serializers.DateTimeField(source="state.reading_at", default=None, read_only=True)
+    last_reading_at = serializers.DateTimeField(
+        source="state.reading_at", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Cart
@@ -37,14 +40,17 @@ class CartSerializer(serializers.ModelSerializer):
     def state(cart: Cart) -> CartState | None:
         return getattr(cart, "state", None)
 
-    def get_battery(self, cart: Cart) -> BatterySerializer | None:
+    @extend_schema_field(BatterySerializer(allow_null=True))
+    def get_battery(self, cart: Cart) -> dict | None:
         state = self.state(cart)
         return BatterySerializer(state).data if state else None
 
-    def get_dock(self, cart: Cart) -> DockSerializer | None:
+    @extend_schema_field(DockSerializer(allow_null=True))
+    def get_dock(self, cart: Cart) -> dict | None:
         slot = self.state(cart) and self.state(cart).dock_slot
         return {"rack": slot.rack.device_id, "slot": slot.number} if slot else None
 
+    @extend_schema_field(serializers.ChoiceField(Health.choices))
     def get_health(self, cart: Cart) -> str:
         state = self.state(cart)
         return state.health if state else Health.UNKNOWN
@@ -59,7 +65,7 @@ class CartSerializer(serializers.ModelSerializer):
 
 
 class SlotSerializer(serializers.ModelSerializer):
-    cart = serializers.SlugRelatedField(slug_field="device_id", read_only=True)
+    cart = serializers.SlugRelatedField(slug_field="device_id", read_only=True, allow_null=True)
 
     class Meta:
         model = Slot
@@ -86,22 +92,13 @@ class CartReadingSerializer(serializers.ModelSerializer):
                   "health", "fault_codes", "dock_rack", "dock_slot", "firmware"]
 
 
-class TelemetryRangeSerializer(serializers.Serializer):
-    since = serializers.DateTimeField(required=False, help_text="ISO 8601, inclusive")
-    until = serializers.DateTimeField(required=False, help_text="ISO 8601, exclusive")
-
-    def validate(self, attrs):
-        if "since" in attrs and "until" in attrs and attrs["since"] >= attrs["until"]:
-            raise serializers.ValidationError("since must be before until")
-        return attrs
-
-
 class DeadLetterSerializer(serializers.ModelSerializer):
-    payload = serializers.SerializerMethodField()
+    payload = serializers.SerializerMethodField(help_text="the payload's first bytes as text (all of it when small)")
+    truncated = serializers.BooleanField(read_only=True, help_text="true when payload holds only a prefix")
 
     class Meta:
         model = DeadLetter
-        fields = ["id", "topic", "reason", "received_at", "payload"]
+        fields = ["id", "topic", "reason", "received_at", "payload", "payload_size", "payload_sha256", "truncated"]
 
     def get_payload(self, letter: DeadLetter) -> str:
         return bytes(letter.payload).decode("utf-8", errors="replace")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import threading
 import time
 import uuid
@@ -48,7 +49,11 @@ def run() -> Homologation:
 
 
 class EventListener:
-    """A temporary endpoint for the terminal's event POSTs; stores them like the real receiver."""
+    """A temporary endpoint for the terminal's event POSTs; stores them like the real receiver.
+
+    Its path holds a fresh random secret, so nobody else on the network can push events into
+    the walk.
+    """
 
     def __init__(self) -> None:
         host = (
@@ -56,15 +61,19 @@ class EventListener:
         )
         bind = "127.0.0.1" if host in ("127.0.0.1", "localhost") else "0.0.0.0"
         self.received: list[dict] = []
+        self.path = f"/homologation-events/{secrets.token_urlsafe(24)}"
         self.server = ThreadingHTTPServer((bind, 0), self._handler())
-        self.url = f"http://{host}:{self.server.server_port}/homologation-events"
+        self.url = f"http://{host}:{self.server.server_port}{self.path}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
-        received = self.received
+        received, path = self.received, self.path
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                if not secrets.compare_digest(self.path.encode(), path.encode()):
+                    self.send_error(404, "No such event endpoint.")
+                    return
                 body = json.loads(
                     self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"null"
                 )
@@ -100,6 +109,7 @@ class Walk:
         products = step("products", lambda: ("GET /api/product/v4", self._products()))
         step("fields", lambda: ("GET /api/field/v4", self.client.fields()))
         step("product image", lambda: self._image())
+        step("event receiver secret", lambda: self._receiver_secret())
         step("register for events", lambda: self._register())
         step("tag-info", lambda: self._tag_info())
         if config and products:
@@ -150,6 +160,11 @@ class Walk:
             return "no menu node has a thumbnail", "skipped"
         content, content_type = self.client.image(refs[0].id)
         return f"GET /api/image/v4/{refs[0].id}", f"{len(content)} bytes of {content_type}"
+
+    def _receiver_secret(self):
+        # The walk uses its own listener; the store's receiver needs its secret in production.
+        services.event_secret()  # ReceiverOffError says what to set
+        return "SMARTCART_CASHLESS_EVENT_SECRET", "set"
 
     def _register(self):
         self.client.register_events(self.listener.url)

@@ -1,7 +1,8 @@
 """The purchase helper: start a job, follow it to its end, cancel it properly, give up clearly.
 
-A job is followed through the events the terminal pushes (stored by the event receiver) and,
-because the seed warns that events may be lost, by polling its status every poll interval.
+A job is followed by polling its status every poll interval (the seed warns that events may
+be lost); a final status the terminal pushes (stored by the event receiver) makes us poll at
+once, and only the polled answer counts.
 Only Cancelled and Success are final: after asking to cancel we keep checking, since the
 job may still complete (the shopper's tag was already on the reader).
 """
@@ -121,18 +122,31 @@ def follow(
     timeout: float,
     poll_seconds: float | None = None,
 ) -> JobOutcome | None:
-    """Wait until the job is final, from pushed events or polling; None if `timeout` runs out."""
+    """Wait until the terminal says the job is final; None if `timeout` runs out.
+
+    Only the terminal's own answer ends a job. A pushed final status is a hint that makes us
+    ask at once: the callback URL is a shared secret, and a forged or replayed event must
+    never complete a sale the terminal still has pending.
+    """
     poll_every = poll_seconds if poll_seconds is not None else settings.CASHLESS_POLL_MS / 1000
     deadline, next_poll = time.monotonic() + timeout, time.monotonic() + poll_every
+    checked_hint = None
     while True:
-        pushed = services.latest_pushed_status(job_id)
-        if pushed is not None and pushed.is_final:
-            return _finish(job_id, pushed, "event")
-        if time.monotonic() >= next_poll:
+        hint = services.latest_pushed_final(job_id)
+        hinted = hint is not None and hint[0] != checked_hint
+        if hinted or time.monotonic() >= next_poll:
+            checked_hint = hint[0] if hint else None
             polled = _status_call(client, kind)(job_id)
-            services.record_job_status(job_id=job_id, status=polled, via="poll")
             if polled.is_final:
-                return _finish(job_id, polled, "poll")
+                return _finish(job_id, polled, "event" if hinted else "poll")
+            services.record_job_status(job_id=job_id, status=polled, via="poll")
+            if hinted:
+                log.warning(
+                    "cashless event said job=%s is %s but the terminal says %s: event ignored",
+                    job_id,
+                    hint[1].status,
+                    polled.status,
+                )
             next_poll = time.monotonic() + poll_every
         if time.monotonic() >= deadline:
             return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import uuid
@@ -16,15 +15,36 @@ from onprem.integrations.cashless.models import CashlessEvent, CashlessJob
 from smartcart.cashless_api.models import Event, JobStatus
 
 log = logging.getLogger(__name__)
+FINAL_STATUSES = ("Success", "Cancelled")
+
+
+MIN_SECRET_LENGTH = 16
+RECEIVER_OFF = (
+    "The cashless event receiver is off: set SMARTCART_CASHLESS_EVENT_SECRET "
+    f"(at least {MIN_SECRET_LENGTH} random characters) on the store server, then run "
+    "`manage.py listen_cashless`."
+)
+
+
+class ReceiverOffError(ValueError):
+    """No usable event secret is configured, so no terminal event is accepted."""
 
 
 def event_secret() -> str:
-    """The secret in the callback path: configured, or derived from SECRET_KEY so it is stable."""
-    if settings.CASHLESS_EVENT_SECRET:
-        return settings.CASHLESS_EVENT_SECRET
-    return hmac.new(settings.SECRET_KEY.encode(), b"cashless-events", hashlib.sha256).hexdigest()[
-        :32
-    ]
+    """The configured secret of the callback path; ReceiverOffError when there is none.
+
+    Never derived from SECRET_KEY: with the built-in development key anyone could compute it
+    and push events.
+    """
+    secret = settings.CASHLESS_EVENT_SECRET or ""
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ReceiverOffError(RECEIVER_OFF)
+    return secret
+
+
+def secret_matches(candidate: str) -> bool:
+    """Constant-time check of a callback path's secret (ReceiverOffError when none is set)."""
+    return hmac.compare_digest(candidate.encode(), event_secret().encode())
 
 
 def callback_url(base: str | None = None) -> str:
@@ -77,7 +97,15 @@ def record_event(*, payload: dict) -> CashlessEvent:
         )
 
 
-def latest_pushed_status(job_id: str) -> JobStatus | None:
-    """The newest JobUpdate the terminal pushed for this job, if any arrived."""
-    event = CashlessEvent.objects.filter(job_id=job_id, type="JobUpdate").order_by("-id").first()
-    return Event.from_wire(event.payload).job_update if event else None
+def latest_pushed_final(job_id: str) -> tuple[int, JobStatus] | None:
+    """The newest pushed JobUpdate saying this job is final, with its event id; None if none.
+
+    Only a hint: anyone who learns the callback URL can push one, so the purchase asks the
+    terminal before believing it.
+    """
+    event = (
+        CashlessEvent.objects.filter(job_id=job_id, type="JobUpdate", status__in=FINAL_STATUSES)
+        .order_by("-id")
+        .first()
+    )
+    return (event.id, Event.from_wire(event.payload).job_update) if event else None

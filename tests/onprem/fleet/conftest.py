@@ -12,6 +12,9 @@ from onprem.fleet.ingest import DeviceDirectory, Message, store_batch
 from onprem.fleet.services import provision_device
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+# An ack of a command the store never sent (the store sends none yet): always a dead letter.
+ACK = {"schema": "ack/1", "id": "c-1", "device": "cart-001", "state": "done", "result": {},
+       "ts": "2026-11-22T10:00:00Z"}
 
 
 @pytest.fixture

@@ -10,19 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port, wait_for_port
+from tests.conftest import manage, serve_daphne
 
 ROOT = Path(__file__).resolve().parents[3]
 STORE_KEY = "e2e-store-key-0123456789abcdefghij"
 OFFLINE_AFTER = 5  # the cloud's SMARTCART_STORE_OFFLINE_AFTER in the end-to-end test
-
-
-def manage(*args: str, env: dict) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, f"manage.py {' '.join(args)} failed: {done.stderr[-2000:]}"
-    return done.stdout
 
 
 def stop(proc: subprocess.Popen) -> int:
@@ -57,26 +49,11 @@ def cloud(cloud_env, store_id):
     demo = json.loads(
         manage("bootstrap_demo", "--store", store_id, "--key", STORE_KEY, env=cloud_env)
     )
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "cloud.asgi:application",
-        ],
-        cwd=ROOT,
-        env=cloud_env,
-    )
+    server, port = serve_daphne("cloud.asgi:application", cloud_env)
     monitor = subprocess.Popen(
         [sys.executable, "manage.py", "monitor", "--interval", "1"], cwd=ROOT, env=cloud_env
     )
     try:
-        wait_for_port(port)
         yield {"url": f"http://127.0.0.1:{port}", "token": demo["ops_token"], "monitor": monitor}
     finally:
         stop(server)

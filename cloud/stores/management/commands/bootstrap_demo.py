@@ -7,16 +7,17 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
 from cloud.core.tokens import cli_application, issue_token
 from cloud.stores.models import Store
 from cloud.stores.services import StoreError, register_store, set_store_key
+from smartcart.secretargs import DashValueOptions
 
 
-class Command(BaseCommand):
+class Command(DashValueOptions, BaseCommand):
     help = "Create the ops superuser, an ops bearer token and the demo store; print them as JSON."
+    dash_value_options = ("--key", "--password")
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -51,11 +52,10 @@ class Command(BaseCommand):
         return user
 
     def ops_token(self, user) -> str:
-        # Re-running the demo keeps the token it printed before, while that one is still valid.
-        existing = AccessToken.objects.filter(
-            user=user, application=cli_application(), scope="ops", expires__gt=timezone.now()
-        ).first()
-        return (existing or issue_token(user=user, scopes=["ops"])).token
+        # Only hashes are stored, so the token printed last time cannot be printed again:
+        # each run replaces the demo user's earlier CLI tokens with a fresh one.
+        AccessToken.objects.filter(user=user, application=cli_application()).delete()
+        return issue_token(user=user, scopes=["ops"]).token
 
     def demo_store(self, code: str, name: str, key: str) -> None:
         if Store.objects.filter(code=code).exists():

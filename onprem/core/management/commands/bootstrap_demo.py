@@ -8,14 +8,17 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from oauth2_provider.models import AccessToken
 
-from onprem.core.tokens import issue_token
+from onprem.core.tokens import cli_application, issue_token
 from onprem.fleet.models import Cart, Rack
 from onprem.fleet.services import provision_device, rotate_device_password
+from smartcart.secretargs import DashValueOptions
 
 
-class Command(BaseCommand):
+class Command(DashValueOptions, BaseCommand):
     help = "Create the demo staff user and token and provision racks/carts; print them as JSON."
+    dash_value_options = ("--password",)
 
     def add_arguments(self, parser):
         parser.add_argument("--racks", type=int, default=3)
@@ -32,6 +35,8 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = True
             user.set_password(password)
             user.save()
+            # Only hashes are stored: each run replaces the user's earlier CLI tokens.
+            AccessToken.objects.filter(user=user, application=cli_application()).delete()
             token = issue_token(username=username, scopes=["staff"])
             devices = {**self.devices("rack", Rack, [f"rack-{n:02d}" for n in range(1, racks + 1)], slots),
                        **self.devices("cart", Cart, [f"cart-{n:03d}" for n in range(1, carts + 1)], slots)}

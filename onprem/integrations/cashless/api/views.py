@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import hmac
-
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onprem.integrations.cashless import services
+from tierkit.api.openapi import ErrorSerializer
 
 
 class EventReceiver(APIView):
@@ -18,8 +19,20 @@ class EventReceiver(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={
+            204: None,
+            403: OpenApiResponse(ErrorSerializer, "The receiver is off: no event secret is set."),
+        },
+        description="A terminal event (JobUpdate or NewTag, docs/integrations/cashless.md).",
+    )
     def post(self, request, secret: str) -> Response:
-        if not hmac.compare_digest(secret.encode(), services.event_secret().encode()):
+        try:
+            known = services.secret_matches(secret)
+        except services.ReceiverOffError as exc:  # no secret set: refuse everyone, and say why
+            raise PermissionDenied(str(exc)) from None
+        if not known:
             raise NotFound("No such event endpoint.")
         try:
             services.record_event(payload=request.data)

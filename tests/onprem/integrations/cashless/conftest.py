@@ -94,7 +94,7 @@ def client(emulator, reader, db) -> CashlessClient:
 @pytest.fixture
 def receiver(live_server, client, settings) -> str:
     """The on-prem event receiver, live, registered with the terminal as its listener."""
-    settings.CASHLESS_EVENT_SECRET = "test-secret"
+    settings.CASHLESS_EVENT_SECRET = "test-secret-0123456789abcdef"
     url = live_server.url + reverse("cashless-events", kwargs={"secret": services.event_secret()})
     client.register_events(url)
     return url

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 
 import pytest
@@ -20,10 +22,14 @@ JOB_UPDATE = {
 }
 
 
+def events_path(secret: str) -> str:
+    return reverse("cashless-events", kwargs={"secret": secret})
+
+
 @pytest.fixture
 def events_url(settings):
-    settings.CASHLESS_EVENT_SECRET = "s3cret"
-    return lambda secret="s3cret": reverse("cashless-events", kwargs={"secret": secret})
+    settings.CASHLESS_EVENT_SECRET = "s3cret-0123456789abcdef"
+    return lambda secret="s3cret-0123456789abcdef": events_path(secret)
 
 
 def test_it_stores_a_job_update_posted_to_the_secret_url(db, events_url):
@@ -57,3 +63,27 @@ def test_it_rejects_a_body_that_is_not_an_event(db, events_url):
     response = APIClient().post(events_url(), {"type": "Other"}, format="json")
     assert response.status_code == 400
     assert "JobUpdate or NewTag" in str(response.json())
+
+
+def test_it_refuses_every_event_when_no_secret_is_set(db, settings):
+    # The old fallback: a secret derived from SECRET_KEY, computable by anyone who knows the
+    # built-in development key. Without a configured secret nothing is accepted, not even it.
+    settings.CASHLESS_EVENT_SECRET = ""
+    derived = hmac.new(settings.SECRET_KEY.encode(), b"cashless-events", hashlib.sha256)
+    url = reverse("cashless-events", kwargs={"secret": derived.hexdigest()[:32]})
+
+    response = APIClient().post(url, JOB_UPDATE, format="json")
+
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith(
+        "The cashless event receiver is off: set SMARTCART_CASHLESS_EVENT_SECRET"
+    )
+    assert not CashlessEvent.objects.exists()
+
+
+def test_it_refuses_a_secret_too_short_to_resist_guessing(db, settings):
+    settings.CASHLESS_EVENT_SECRET = "short"
+
+    response = APIClient().post(events_path("short"), JOB_UPDATE, format="json")
+
+    assert response.status_code == 403 and "at least 16" in response.json()["detail"]

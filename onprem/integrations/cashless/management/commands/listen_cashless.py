@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from onprem.integrations.cashless.client import CashlessClient
 from onprem.integrations.cashless.errors import CashlessError
-from onprem.integrations.cashless.services import callback_url
+from onprem.integrations.cashless.services import ReceiverOffError, callback_url
 
 
 class Command(BaseCommand):
@@ -18,7 +18,10 @@ class Command(BaseCommand):
                                            "(default SMARTCART_CASHLESS_CALLBACK_BASE)")
 
     def handle(self, *args, base: str | None, **options):
-        url = callback_url(base)
+        try:
+            url = callback_url(base)
+        except ReceiverOffError as exc:
+            raise CommandError(str(exc)) from None
         try:
             CashlessClient.from_settings().register_events(url)
         except CashlessError as exc:

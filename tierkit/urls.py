@@ -1,0 +1,38 @@
+"""The URLs both tiers serve the same way: sign-in, OAuth2, the API schema and its docs."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.views import LoginView
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from oauth2_provider import views as oauth2_views
+
+# Only the protocol endpoints: applications are registered by admins in /admin/, never by
+# any signed-in user at /o/applications/register/ (docs/operations.md, "Sign-in, tokens
+# and production mode").
+OAUTH2_ENDPOINTS = [
+    path("authorize/", oauth2_views.AuthorizationView.as_view(), name="authorize"),
+    path("token/", oauth2_views.TokenView.as_view(), name="token"),
+    path("revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="revoke-token"),
+    path("introspect/", oauth2_views.IntrospectTokenView.as_view(), name="introspect"),
+]
+
+# Where /o/authorize/ sends a visitor to sign in: any active user (a shopper, an ops-group
+# member), which the admin's own login, for staff only, would turn away. Throttled by axes.
+SIGN_IN = LoginView.as_view(
+    template_name="admin/login.html",
+    extra_context={"site_header": "SmartCart", "site_title": "SmartCart"},
+)
+
+
+def tier_urls(healthz) -> list:
+    """What every tier serves before its own API routes."""
+    return [
+        path("healthz", healthz, name="healthz"),
+        path("accounts/login/", SIGN_IN, name="login"),
+        path("admin/", admin.site.urls),
+        path("o/", include((OAUTH2_ENDPOINTS, "oauth2_provider"))),
+        path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+        path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    ]
