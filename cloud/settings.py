@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "cloud.core",
     "cloud.stores",
     "cloud.tunnel",
+    "cloud.commands",
+    "cloud.remote",
 ]
 MIDDLEWARE = tiersettings.MIDDLEWARE
 AUTHENTICATION_BACKENDS = tiersettings.AUTHENTICATION_BACKENDS

@@ -6,6 +6,8 @@ from tierkit.urls import tier_urls
 urlpatterns = [
     *tier_urls(healthz),
     path("", include("cloud.stores.urls")),
+    path("", include("cloud.commands.urls")),
+    path("", include("cloud.remote.urls")),
 ]
 # A path under /api/ that matches no route gets a JSON 404 like the API's own.
 handler404 = "tierkit.api.errors.not_found"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "onprem.integrations.cashless",
     "onprem.integrations.erp",
     "onprem.uplink",
+    "onprem.commands",
 ]
 
 MIDDLEWARE = tiersettings.MIDDLEWARE

@@ -6,6 +6,7 @@ from tierkit.urls import tier_urls
 urlpatterns = [
     *tier_urls(healthz),
     path("api/v1/", include("onprem.fleet.api.urls")),
+    path("api/v1/", include("onprem.commands.urls")),
     path("api/v1/integrations/cashless/", include("onprem.integrations.cashless.urls")),
     path("api/v1/integrations/erp/", include("onprem.integrations.erp.urls")),
 ]

@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     if cfg is None:
         return 2
     runner, agent = build(cfg)
+    agent.page_url = cfg.http_advertise_url
     try:
         server = http_ui.serve(agent, cfg) if cfg.http_port else None
     except OSError as exc:

@@ -22,6 +22,7 @@ class RackAgent:
         self.last_seen: list[SlotState] = []  # what the web page shows
         self.last_seen_at: datetime | None = None
         self.seen_lock = threading.Lock()
+        self.page_url = ""  # announced in the status when the technician page is served
 
     def sample(self, *, boot_id: str, seq: int, ts: datetime) -> RackTelemetry:
         slots = self.hal.slots()

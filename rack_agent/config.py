@@ -19,6 +19,7 @@ EXTRA_KEYS = (
     "http_port",
     "http_user",
     "http_password_hash",
+    "http_advertise_url",
     "sim_carts",
 )
 
@@ -32,6 +33,9 @@ class RackConfig:
     http_port: int  # 0: no web page
     http_user: str
     http_password_hash: str | None  # required when http_port is set
+    # The page's URL as the store reaches it, announced in the rack's status so ops can open it
+    # through the store's tunnel; default http://http_host:http_port/.
+    http_advertise_url: str
     sim_carts: int  # simulated hardware: how many carts come and go
 
 
@@ -52,8 +56,22 @@ def load(argv: list[str] | None = None, env: dict | None = None) -> RackConfig:
         http_port=http_port,
         http_user=read_text(src, "http_user", "technician"),
         http_password_hash=read_password_hash(src, http_port),
+        http_advertise_url=read_advertise_url(src, http_port),
         sim_carts=read_int(src, "sim_carts", max(1, slots * 7 // 10), 0, 1000),
     )
+
+
+def read_advertise_url(src, http_port: int) -> str:
+    from smartcart.protocol import ProtocolError, fields
+
+    if not http_port:
+        return ""
+    host = read_text(src, "http_host", "127.0.0.1")
+    url = read_text(src, "http_advertise_url", f"http://{host}:{http_port}/")
+    try:
+        return fields.page_url({"http_advertise_url": url}, "http_advertise_url")
+    except ProtocolError as exc:
+        raise ConfigError(f"{src.raw('http_advertise_url')[1]}: {exc}") from None
 
 
 def read_password_hash(src, http_port: int) -> str | None:

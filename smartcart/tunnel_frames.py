@@ -19,6 +19,11 @@ VERSION = 1
 HEARTBEAT = "heartbeat"
 ACK = "ack"
 ERROR = "error"
+# Down the chain (docs/tunnel.md): a store command from the cloud outbox (answered by an `ack`
+# with its result), and the remote-access proxy's request/response pairs, correlated by id.
+COMMAND = "command"
+HTTP_REQUEST = "http_request"
+HTTP_RESPONSE = "http_response"
 MAX_FRAME_BYTES = 256 * 1024
 # Deep enough for any frame we define (a heartbeat is 4 levels), shallow enough that no JSON
 # parser, encoder or database JSON type on either end ever recurses near its limit.

@@ -8,6 +8,8 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from cloud.commands.tunnel import CommandFrames
+from cloud.remote.tunnel import RemoteFrames
 from cloud.stores import services
 from cloud.stores.models import Store
 from smartcart import tunnel_frames as frames
@@ -27,7 +29,7 @@ def bearer_key(scope: dict) -> str:
     return key.strip() if scheme.lower() == "bearer" else ""
 
 
-class TunnelConsumer(AsyncWebsocketConsumer):
+class TunnelConsumer(CommandFrames, RemoteFrames, AsyncWebsocketConsumer):
     """Authenticates the store at connect, then dispatches its frames by type.
 
     Not the JSON consumer: a frame that is not JSON gets an error frame back instead of
@@ -67,6 +69,7 @@ class TunnelConsumer(AsyncWebsocketConsumer):
         )
         if previous:
             await self.channel_layer.send(previous, {"type": "tunnel.replaced"})
+        await self.on_connected_commands()
 
     async def disconnect(self, code: int) -> None:
         await self.release(code)
@@ -113,8 +116,17 @@ class TunnelConsumer(AsyncWebsocketConsumer):
         await handler(frame)
 
     def handlers(self) -> dict:
-        # Commands, acks for them and proxied HTTP join this table when they are built.
-        return {frames.HEARTBEAT: self.on_heartbeat}
+        return {
+            frames.HEARTBEAT: self.on_heartbeat,
+            **self.command_handlers(),
+            **self.remote_handlers(),
+        }
+
+    async def tunnel_frame(self, event: dict) -> None:
+        """Any process of the cloud sends a frame to this store through the channel layer:
+        `channel_layer.send(store.channel_name, {"type": "tunnel.frame", "frame": json})`."""
+        if self.store is not None and not self.released:
+            await self.send(text_data=event["frame"])
 
     async def on_heartbeat(self, frame: frames.Frame) -> None:
         body = {**frame.body, "sent_at": frame.sent_at}

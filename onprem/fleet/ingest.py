@@ -340,6 +340,8 @@ def update_online(where: Topic, status: Status, received_at: datetime) -> None:
         fields["boot_id"] = status.boot_id
         if status.firmware:
             fields["firmware"] = status.firmware
+        if model is Rack:
+            fields["page_url"] = status.page_url
     devices.update(**fields)
 
 

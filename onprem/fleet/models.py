@@ -44,11 +44,18 @@ class Rack(Device):
     slot_count = models.PositiveSmallIntegerField(default=10)
     health = models.CharField(max_length=10, choices=Health.choices, default=Health.UNKNOWN)
     fault_codes = models.JSONField(default=list, blank=True)
+    # The technician page the rack announces in its status; the cloud reaches it through the
+    # store's tunnel (docs/tunnel.md, "Remote access"), never directly.
+    page_url = models.CharField(max_length=200, blank=True)
 
     kind = DeviceKind.RACK
 
 
 class Cart(Device):
+    # A shopper is using the cart (set by the shopping flow): `lock` and `maintenance` then
+    # need a staff user's `force`.
+    in_session = models.BooleanField(default=False)
+
     kind = DeviceKind.CART
 
 

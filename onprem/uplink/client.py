@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 TUNNEL_PATH = "/ws/tunnel/v1/"
 MAX_MESSAGE_BYTES = 2**20
 WS_SCHEMES = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
+Send = Callable[[frames.Frame], Awaitable[None]]
+FrameHandler = Callable[[frames.Frame, Send], Awaitable[None]]
 
 
 def tunnel_url(cloud_url: str) -> str:
@@ -63,7 +65,11 @@ class Uplink:
     build_heartbeat: Callable[[], Awaitable[dict]]
     backoff: Backoff = field(default_factory=Backoff)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    # Frame type → async handler(frame, send) for what the cloud sends down (commands, proxied
+    # HTTP). Each frame runs as its own task, so a slow one never holds the receive loop.
+    handlers: dict[str, FrameHandler] = field(default_factory=dict)
     up: bool = field(default=False, init=False)  # the cloud acked a heartbeat on this connection
+    tasks: set[asyncio.Task] = field(default_factory=set, init=False)  # frames being handled
 
     async def run(self) -> None:
         """Hold the tunnel open until `stopping` is set, reconnecting after every loss."""
@@ -101,9 +107,10 @@ class Uplink:
                 for c in (self.heartbeats(ws), self.receive(ws), self.stopping.wait())
             }
             done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            for task in pending:
+            running = pending | self.tasks
+            for task in running:
                 task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+            await asyncio.gather(*running, return_exceptions=True)
             if self.stopping.is_set():
                 await ws.close(1000, "store uplink stopping")
                 log.info("uplink closed the tunnel")
@@ -153,8 +160,28 @@ class Uplink:
                 frame.body.get("code"),
                 frame.body.get("message"),
             )
+        elif frame.type in self.handlers:
+            self.spawn(ws, frame)
         else:
-            await ws.send(frames.unknown_type(frame, [frames.ACK, frames.ERROR]).to_json())
+            known = [frames.ACK, frames.ERROR, *self.handlers]
+            await ws.send(frames.unknown_type(frame, known).to_json())
+
+    def spawn(self, ws: ClientConnection, frame: frames.Frame) -> None:
+        async def send(answer: frames.Frame) -> None:
+            await ws.send(answer.to_json())
+
+        async def run() -> None:
+            try:
+                await self.handlers[frame.type](frame, send)
+            except (ConnectionClosed, asyncio.CancelledError):
+                raise
+            except Exception:  # one frame must not cost the store its tunnel
+                log.exception("uplink could not handle frame %s type=%r", frame.id, frame.type)
+                await send(frames.error(frame.id, "internal_error", "the store could not handle this frame"))
+
+        task = asyncio.create_task(run())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     def log_close(self, exc: ConnectionClosed) -> None:
         code = exc.rcvd.code if exc.rcvd else None

@@ -90,6 +90,7 @@ class Runner:
             state=state,
             boot_id=self.boot_id,
             firmware=self.agent.firmware(),
+            page_url=getattr(self.agent, "page_url", ""),
         )
         return json.dumps(status.to_dict()).encode()
 

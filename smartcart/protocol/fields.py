@@ -111,6 +111,20 @@ def version(data: dict, key: str = "firmware") -> str:
     return value
 
 
+PAGE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?")
+
+
+def page_url(data: dict, key: str = "page_url") -> str:
+    """An optional http(s) URL of a device's own web page: host, port and path, nothing else
+    (no credentials, query or fragment), so the store's proxy can use it as is."""
+    value = data.get(key)
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or len(value) > 200 or not PAGE_URL.fullmatch(value):
+        raise ProtocolError(f"field {key} must be an http(s) URL of host, port and path (at most 200 characters), got {short(value)}")
+    return value
+
+
 def one_of(data: dict, key: str, choices: tuple[str, ...], where: str = "") -> str:
     value = need(data, key, where)
     if value not in choices:

@@ -189,6 +189,7 @@ class Status:
     state: str
     boot_id: str
     firmware: str = ""
+    page_url: str = ""  # a rack's technician page, which the cloud reaches through the store
 
     @classmethod
     def parse(cls, payload: bytes | str | dict) -> Status:
@@ -200,11 +201,15 @@ class Status:
             boot_id=f.ident(data, "boot_id"),
             # Optional (a Last Will may not know it), but checked like telemetry's when present.
             firmware=f.version(data) if data.get("firmware") not in (None, "") else "",
+            page_url=f.page_url(data),
         )
 
     def to_dict(self) -> dict:
-        return {"schema": self.SCHEMA, "device": self.device, "state": self.state,
-                "boot_id": self.boot_id, "firmware": self.firmware}
+        status = {"schema": self.SCHEMA, "device": self.device, "state": self.state,
+                  "boot_id": self.boot_id, "firmware": self.firmware}
+        if self.page_url:
+            status["page_url"] = self.page_url
+        return status
 
 
 @dataclass(slots=True)
