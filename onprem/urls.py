@@ -7,6 +7,7 @@ urlpatterns = [
     *tier_urls(healthz),
     path("api/v1/", include("onprem.fleet.api.urls")),
     path("api/v1/", include("onprem.commands.urls")),
+    path("api/v1/", include("onprem.uplink.urls")),
     path("api/v1/integrations/cashless/", include("onprem.integrations.cashless.urls")),
     path("api/v1/integrations/erp/", include("onprem.integrations.erp.urls")),
 ]
