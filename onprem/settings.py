@@ -81,6 +81,15 @@ CLOUD_URL = env_url("SMARTCART_CLOUD_URL", ("http", "https", "ws", "wss")) or "w
 CLOUD_STORE_KEY = env_secret("SMARTCART_CLOUD_STORE_KEY", "")
 HEARTBEAT_SECONDS = env_int("SMARTCART_HEARTBEAT_SECONDS", 5, minimum=1)
 
+# Remote actions (docs/tunnel.md, "Remote actions"): the store's components, their logs and
+# pidfiles, and where support bundles are built. A bad component table stops the tier here.
+from onprem.uplink.components import load_components  # noqa: E402 - no Django inside
+
+LOG_DIR = Path(env_str("SMARTCART_LOG_DIR", str(VAR_DIR / "logs")))
+RUN_DIR = Path(env_str("SMARTCART_RUN_DIR", str(VAR_DIR / "run")))
+COMPONENTS = load_components(env_str("SMARTCART_COMPONENTS", ""), log_dir=LOG_DIR, run_dir=RUN_DIR)
+SUPPORT_BUNDLE_DIR = VAR_DIR / "support-bundles"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]

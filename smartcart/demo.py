@@ -51,6 +51,10 @@ class Child:
         with self.log_file.open("ab") as out:
             self.proc = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=out,
                                          stderr=subprocess.STDOUT, start_new_session=True)
+        # var/run/<name>.pid: the store's remote actions find (and restart) a child by it.
+        run_dir = self.log_file.parent.parent / "run"
+        run_dir.mkdir(exist_ok=True)
+        (run_dir / f"{self.name}.pid").write_text(f"{self.proc.pid}\n")
 
     def note(self, line: str) -> None:
         """The same line in the child's own log, so its log tells the whole story."""
