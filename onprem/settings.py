@@ -81,6 +81,24 @@ CLOUD_URL = env_url("SMARTCART_CLOUD_URL", ("http", "https", "ws", "wss")) or "w
 CLOUD_STORE_KEY = env_secret("SMARTCART_CLOUD_STORE_KEY", "")
 HEARTBEAT_SECONDS = env_int("SMARTCART_HEARTBEAT_SECONDS", 5, minimum=1)
 
+# Remote access (docs/tunnel.md, "Remote access"): what the cloud's ops may open through the
+# tunnel. Only this tier (at REMOTE_ONPREM_URL) under these path prefixes, and the racks' own
+# announced pages; the service user the proxied requests are made as; size and time limits.
+REMOTE_ONPREM_URL = (
+    env_url("SMARTCART_REMOTE_ONPREM_URL", ("http", "https")) or "http://127.0.0.1:8000"
+).rstrip("/")
+REMOTE_ALLOWED_PREFIXES = tuple(
+    p.strip()
+    for p in env_str(
+        "SMARTCART_REMOTE_ALLOWED_PREFIXES", "/api/v1/,/api/docs,/api/schema,/static/,/dashboard/"
+    ).split(",")
+    if p.strip()
+)
+REMOTE_USER = env_str("SMARTCART_REMOTE_USER", "remote-ops")
+REMOTE_MAX_RESPONSE_MB = env_int("SMARTCART_REMOTE_MAX_RESPONSE_MB", 50, minimum=1)
+REMOTE_TIMEOUT_SECONDS = env_int("SMARTCART_REMOTE_TIMEOUT_SECONDS", 30, minimum=1)
+REMOTE_MAX_SECONDS = env_int("SMARTCART_REMOTE_MAX_SECONDS", 300, minimum=1)
+
 # Remote actions (docs/tunnel.md, "Remote actions"): the store's components, their logs and
 # pidfiles, and where support bundles are built. A bad component table stops the tier here.
 from onprem.uplink.components import load_components  # noqa: E402 - no Django inside

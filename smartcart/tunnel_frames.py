@@ -24,6 +24,10 @@ ERROR = "error"
 COMMAND = "command"
 HTTP_REQUEST = "http_request"
 HTTP_RESPONSE = "http_response"
+# Remote access flow control and cancellation (docs/tunnel.md, "Remote access"): the cloud
+# acknowledges each body chunk it passed on, and cancels a request whose client went away.
+HTTP_ACK = "http_ack"
+HTTP_CANCEL = "http_cancel"
 MAX_FRAME_BYTES = 256 * 1024
 # Deep enough for any frame we define (a heartbeat is 4 levels), shallow enough that no JSON
 # parser, encoder or database JSON type on either end ever recurses near its limit.

@@ -1,1 +1,8 @@
-urlpatterns: list = []
+from django.urls import include, path, re_path
+
+from .views import remote_proxy
+
+urlpatterns = [
+    path("api/v1/", include("cloud.remote.api.urls")),
+    re_path(r"^(?s:remote/[^/]+(?:/.*)?)\Z", remote_proxy, name="remote-proxy"),
+]

@@ -10,6 +10,7 @@ from django.db import transaction
 from oauth2_provider.models import AccessToken
 
 from cloud.core.tokens import cli_application, issue_token
+from cloud.remote.services import grant_remote_access
 from cloud.stores.models import Store
 from cloud.stores.services import StoreError, register_store, set_store_key
 from smartcart.secretargs import DashValueOptions
@@ -38,6 +39,8 @@ class Command(DashValueOptions, BaseCommand):
                 user = self.ops_user(username, password)
                 token = self.ops_token(user)
                 self.demo_store(store, name, key)
+                # The demo's ops user may open the demo store through its tunnel (/remote/).
+                grant_remote_access(user=user, store=Store.objects.get(code=store))
         except StoreError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
