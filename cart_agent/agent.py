@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from smartcart.agentkit.commands import Handler, arg_bool, arg_number
+from smartcart.agentkit.commands import Handler, arg_bool, arg_number, arg_text
 from smartcart.protocol import CartTelemetry, Dock
 
 from .hal.base import CartHardware
@@ -68,6 +68,7 @@ class CartAgent:
             "unlock": self.unlock,
             "maintenance": self.maintenance,
             "reboot": self.reboot,
+            "display_message": self.display_message,
         }
 
     def locate(self, args: dict) -> dict:
@@ -97,3 +98,9 @@ class CartAgent:
         self.hal.reboot()
         self.on_reboot()
         return {"rebooted": True}
+
+    def display_message(self, args: dict) -> dict:
+        text = arg_text(args, "text", max_len=200)
+        seconds = arg_number(args, "seconds", default=10, lo=1, hi=300)
+        self.hal.show_message(text=text, seconds=seconds)
+        return {"displayed": text, "seconds": seconds}

@@ -60,6 +60,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "cloud.stores.tasks.mark_stale_stores_offline",
         "schedule": 10.0,
     },
+    "expire-store-commands": {"task": "cloud.commands.tasks.expire_store_commands", "schedule": 10.0},
 }
 
 # A store whose last heartbeat is older than this is offline (the issue asks for < 60 s).

@@ -48,3 +48,7 @@ class CartHardware(ABC):
     @abstractmethod
     def reboot(self) -> None:
         """Restart the cart's computer; transient faults (e.g. a hung scanner) clear."""
+
+    @abstractmethod
+    def show_message(self, *, text: str, seconds: float) -> None:
+        """Show `text` on the cart's screen for `seconds` (e.g. "Please return me to rack 2")."""

@@ -8,6 +8,7 @@ Rates are per simulated second; the world's speed maps them onto wall-clock time
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 from bisect import bisect_right
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from smartcart.protocol import Battery, Dock, Health
 
 from .base import CartHardware
+
+log = logging.getLogger(__name__)
 
 CAPACITY_AH = 20.0
 DRIVE_AMPS = 3.0  # scanner, screen and motor assist while a shopper pushes the cart
@@ -179,3 +182,12 @@ class SimulatedCart(CartHardware):
     def reboot(self) -> None:
         with self.world.lock:
             self._body().physics.faults.discard("SCANNER_OFFLINE")
+
+    def show_message(self, *, text: str, seconds: float) -> None:
+        with self.world.lock:
+            body = self._body()
+            body.message, body.message_until = (
+                text,
+                self.world.sim_time + seconds * self.world.speed,
+            )
+        log.info("%s shows %r for %g s", self.device, text, seconds)

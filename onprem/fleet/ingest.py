@@ -5,6 +5,7 @@ feeds batches in, tests feed them directly.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from django.db import (
 from django.db.models import F
 from django.utils import timezone
 
+from onprem.commands import services as command_services
 from smartcart.protocol import (
     Ack,
     CartTelemetry,
@@ -73,7 +75,14 @@ class Batch:
     events: list[DeviceEvent] = field(default_factory=list)
     statuses: list[tuple[Topic, Status, datetime]] = field(default_factory=list)
     cart_telemetry: list[Latest] = field(default_factory=list)  # parsed, for latest state
+    acks: list[tuple[Topic, Ack, Message]] = field(default_factory=list)
+    cmds: list[tuple[Topic, str | None, Message]] = field(default_factory=list)  # (where, command id, message)
     dead: list[DeadLetter] = field(default_factory=list)
+
+    def online(self) -> list[tuple[str, str]]:
+        """(kind, device) of each device this batch says is online: its waiting commands go
+        out once the batch is committed."""
+        return [(where.kind, where.device) for where, status, _ in self.statuses if status.state == "online"]
 
 
 class DeviceDirectory:
@@ -171,12 +180,44 @@ def accept(where: Topic, message: Message, batch: Batch) -> None:
     elif where.channel == "ack":
         ack = Ack.parse(message.payload)
         same_device(where, ack.device)
-        # The store sends no commands yet (docs/protocol.md), so every ack answers a command
-        # this store never sent: keep it where an operator looks.
-        raise ProtocolError(f"ack for command {ack.id!r}, which this store never sent")
+        # Whether this store sent the id is asked of the database once per batch (settle_commands).
+        batch.acks.append((where, ack, message))
     else:
-        raise ProtocolError(f"ingest does not take {where.channel!r} messages from devices: "
-                            f"cmd goes from the store to a device")
+        # The store hears its own commands (ingest reads `#`): settle_commands skips those and
+        # dead-letters the rest.
+        batch.cmds.append((where, command_id(message.payload), message))
+
+
+DEVICE_CMD = "ingest does not take 'cmd' messages from devices: cmd goes from the store to a device"
+
+
+def command_id(payload: bytes) -> str | None:
+    """The id of a cmd message, if it has a readable one; what else it holds is the agent's
+    business, and a cmd the store did not send is dead-lettered whatever it holds."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and len(value) <= 64 else None
+
+
+def settle_commands(batch: Batch) -> None:
+    """Acks advance the commands this store sent (commands.services.record_ack); an ack for any
+    other id, and a cmd the store did not publish itself, become dead letters. One query for
+    the whole batch: acks are few beside telemetry, but ingest must never stall on them."""
+    if not (batch.acks or batch.cmds):
+        return
+    sent = command_services.known_ids([ack.id for _, ack, _ in batch.acks] +
+                                      [cid for _, cid, _ in batch.cmds if cid])
+    for where, ack, message in batch.acks:
+        if sent.get(ack.id) != (where.kind, where.device):
+            refuse(message, f"ack for command {ack.id!r}, which this store never sent", batch)
+        else:
+            command_services.record_ack(ack, kind=where.kind, at=message.received_at)
+    for where, cid, message in batch.cmds:
+        if cid is None or sent.get(cid) != (where.kind, where.device):
+            refuse(message, DEVICE_CMD, batch)
 
 
 def same_device(where: Topic, device: str) -> None:
@@ -220,6 +261,7 @@ def store_batch(messages: list[Message], directory: DeviceDirectory, *, ingest_n
         insert_readings(batch.cart_readings)
         RackReading.objects.bulk_create([row for row, _ in batch.rack_readings], ignore_conflicts=True)
         DeviceEvent.objects.bulk_create(batch.events, ignore_conflicts=True)
+        settle_commands(batch)
         DeadLetter.objects.bulk_create(batch.dead)
         if write_states:
             written = update_cart_states(pending.values(), directory)

@@ -17,6 +17,8 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
 
+from onprem.commands.dispatch import CommandDispatcher
+
 from . import mqtt as fleet_mqtt
 from .ingest import (
     Batch,
@@ -30,8 +32,9 @@ from .ingest import (
 from .services import mark_silent_devices_offline, record_ingest_end, record_ingest_start
 
 log = logging.getLogger(__name__)
-# Everything on the store's broker: ingest stores its store's telemetry, status and events, and
-# dead-letters the rest (cmd/ack/unknown channels, extra levels, other stores, topics outside
+# Everything on the store's broker: ingest stores its store's telemetry, status and events,
+# advances the commands acks answer, skips its own commands, and dead-letters the rest
+# (a device's cmd, acks of unknown ids, unknown channels, extra levels, other stores, topics outside
 # smartcart/) so that nothing sent to the store vanishes without a trace (docs/protocol.md).
 TOPIC_FILTER = "#"
 IDLE_HEARTBEAT_SECONDS = 5.0
@@ -53,6 +56,8 @@ class IngestPipeline:
         self.client.on_message = self.on_message
         self.client.on_subscribe = lambda *args: self.subscribed.set()
         self.subscribed = threading.Event()
+        # Commands go out over this same connection (docs/decisions.md, "Commands leave through ingest").
+        self.commands = CommandDispatcher(self.client)
 
     def on_connect(self, client, userdata, flags, reason_code, properties) -> None:
         if reason_code.is_failure:
@@ -78,6 +83,7 @@ class IngestPipeline:
         a crash loop (an ingest that dies at each start) from a healthy one."""
         fleet_mqtt.connect(self.client, persistent=True)
         self.client.loop_start()
+        self.commands.start()
         try:
             self.consume()
         except BaseException as exc:
@@ -86,6 +92,7 @@ class IngestPipeline:
         else:
             self.best_effort("stop record", record_ingest_end, name=self.name, error="")
         finally:
+            self.commands.stop()
             self.client.disconnect()
             self.client.loop_stop()
             log.info("ingest stopped")
@@ -156,9 +163,11 @@ class IngestPipeline:
     def store_until_done(self, messages: list[Message], directory: DeviceDirectory) -> None:
         """Keep the batch (un-acked) until the database takes it: an outage loses nothing, and
         on SIGTERM during one the broker keeps the messages for the next start."""
+        online: list[tuple[str, str]] = []
         while True:
             try:
-                store_batch(messages, directory, ingest_name=self.name, state_every=STATE_EVERY_SECONDS)
+                online = store_batch(messages, directory, ingest_name=self.name,
+                                     state_every=STATE_EVERY_SECONDS).online()
                 break
             except Exception as exc:  # noqa: BLE001 - nothing in one batch may stop ingest
                 if is_outage(exc):
@@ -176,6 +185,8 @@ class IngestPipeline:
         for message in messages:
             if message.mid:
                 self.client.ack(message.mid, 1)
+        # Committed: a device this batch says is online gets what waits for it now.
+        self.commands.send_waiting(online)
 
     def store_each(self, messages: list[Message], directory: DeviceDirectory) -> bool:
         try:

@@ -187,3 +187,12 @@ def arg_int(args: dict, name: str, *, lo: int, hi: int) -> int:
             f"argument {name!r} must be a whole number between {lo} and {hi}, got {value!r}"
         )
     return value
+
+
+def arg_text(args: dict, name: str, *, max_len: int) -> str:
+    value = args.get(name)
+    if not isinstance(value, str) or not value.strip() or len(value) > max_len:
+        raise ValueError(
+            f"argument {name!r} must be text of 1 to {max_len} characters, got {value!r:.80}"
+        )
+    return value

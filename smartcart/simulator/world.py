@@ -34,6 +34,8 @@ class SimCart:
     maintenance: bool = False
     assist_light: bool = False
     beeping_until: float = 0.0
+    message: str = ""  # what the cart's screen shows (display_message), until message_until
+    message_until: float = 0.0
 
     def may_leave(self) -> bool:
         return (
