@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from onprem.commands.models import Command
-from tests.onprem.auth.conftest import person
 from tests.oauth_flows import signed_in
+from tests.onprem.auth.conftest import person
 
 from .conftest import bearer, send
 
