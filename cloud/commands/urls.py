@@ -1,1 +1,5 @@
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/v1/", include("cloud.commands.api.urls")),
+]

@@ -10,13 +10,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
+from cloud.commands.services import expire_store_commands
 from cloud.stores.services import mark_stale_stores_offline
 
 log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Every --interval seconds, mark stores offline whose heartbeats stopped (SIGTERM stops cleanly)."
+    help = (
+        "Every --interval seconds, mark stores offline whose heartbeats stopped and expire "
+        "store commands past their ttl (SIGTERM stops cleanly)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -46,3 +50,6 @@ class Command(BaseCommand):
         marked = mark_stale_stores_offline()
         if marked:
             self.stdout.write(f"offline: {', '.join(marked)}")
+        expired = expire_store_commands()
+        if expired:
+            self.stdout.write(f"store commands expired: {expired}")

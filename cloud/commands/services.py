@@ -1,0 +1,163 @@
+"""Verbs of the cloud command outbox (docs/tunnel.md, "Commands").
+
+A command waits in the outbox until the store's `ack` with its id: it is sent when the store
+connects and right away when it is already connected, and sent again after every reconnect
+until acked or expired (at-least-once). The store answers a repeated id from its own record,
+so a resend never runs a command twice. Every state change is a conditional UPDATE: an ack
+and the expiry sweep, or two acks, never undo each other.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cloud.stores.models import Store
+from smartcart import store_commands
+from smartcart import tunnel_frames as frames
+
+from .errors import StoreCommandError
+from .models import StoreCommand
+
+log = logging.getLogger(__name__)
+State = StoreCommand.State
+ACK_STATES = {State.DONE.value, State.FAILED.value}
+
+
+def request_store_command(
+    *, store: Store, name: str, args: dict, ttl_s: int, requested_by: str
+) -> StoreCommand:
+    """Queue command `name` for `store` (sent at once if its tunnel is open).
+
+    An unknown name or bad args raise StoreCommandError with a sentence; nothing is queued.
+    """
+    try:
+        args = store_commands.check_command(name, args)
+    except store_commands.BadStoreCommand as exc:
+        raise StoreCommandError(str(exc)) from None
+    if not 1 <= ttl_s <= store_commands.MAX_TTL_S:
+        raise StoreCommandError(f"ttl_s must be from 1 to {store_commands.MAX_TTL_S} seconds")
+    now = timezone.now()
+    with transaction.atomic():
+        command = StoreCommand.objects.create(
+            store=store,
+            name=name,
+            args=args,
+            requested_by=requested_by,
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl_s),
+        )
+    log.info(
+        "store command queued id=%s store=%s name=%s by=%s",
+        command.id,
+        store.code,
+        name,
+        requested_by,
+    )
+    # Read the channel after the row is committed: a store connecting meanwhile either shows
+    # its channel here or finds the row in its own deliver_pending() (or both: harmless).
+    channel = Store.objects.filter(pk=store.pk).values_list("tunnel_channel", flat=True).first()
+    if channel:
+        send_commands(channel, [command])
+    return command
+
+
+def deliver_pending(store: Store) -> int:
+    """Send every open, unexpired command of `store` to its live tunnel; how many were sent.
+
+    Called when the store connects: a command sent before a drop and never acked goes again.
+    """
+    channel = Store.objects.filter(pk=store.pk).values_list("tunnel_channel", flat=True).first()
+    if not channel:
+        return 0
+    due = StoreCommand.objects.filter(
+        store=store, state__in=StoreCommand.OPEN, expires_at__gt=timezone.now()
+    ).order_by("created_at", "id")
+    return send_commands(channel, list(due))
+
+
+def send_commands(channel: str, commands: list[StoreCommand]) -> int:
+    """Mark `commands` sent and put their frames on the tunnel's channel."""
+    layer = get_channel_layer()
+    for command in commands:
+        with transaction.atomic():
+            StoreCommand.objects.filter(pk=command.pk, state__in=StoreCommand.OPEN).update(
+                state=State.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+            )
+        async_to_sync(layer.send)(
+            channel, {"type": "tunnel.frame", "frame": command_frame(command).to_json()}
+        )
+        log.info("store command sent id=%s store=%s", command.pk, command.store_id)
+    return len(commands)
+
+
+def command_frame(command: StoreCommand) -> frames.Frame:
+    expires = command.expires_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    body = {
+        "name": command.name,
+        "args": command.args,
+        "expires_at": expires,
+        "requested_by": command.requested_by,
+    }
+    return frames.Frame(frames.COMMAND, command.pk, body, frames.now_iso())
+
+
+def check_ack_body(body: dict) -> tuple[str, dict]:
+    """(state, result) of a store's command ack, or StoreCommandError naming what is wrong."""
+    extra = sorted(set(body) - {"state", "result"})
+    if extra:
+        raise StoreCommandError(f"bad ack: body.{extra[0]} is not a field of an ack")
+    state, result = body.get("state"), body.get("result")
+    if state not in ACK_STATES:
+        raise StoreCommandError(f"bad ack: body.state must be done or failed, not {state!r}")
+    if not isinstance(result, dict):
+        raise StoreCommandError(
+            f"bad ack: body.result must be an object, not {type(result).__name__}"
+        )
+    return state, result
+
+
+def record_store_ack(*, store: Store, command_id: str, state: str, result: dict) -> bool:
+    """Record the store's answer to command `command_id`; False when there is nothing to record.
+
+    Idempotent: a second ack for a finished command changes nothing. An ack for another
+    store's command, or an id the outbox never sent, is logged and ignored. A late ack for an
+    expired command is recorded: the store started it before it expired, and its outcome is
+    what ops need to see.
+    """
+    now = timezone.now()
+    answerable = StoreCommand.objects.filter(
+        pk=command_id, store=store, state__in=[*StoreCommand.OPEN, State.EXPIRED]
+    )
+    with transaction.atomic():
+        updated = answerable.update(state=state, result=result, acked_at=now, finished_at=now)
+    if updated:
+        log.info("store command %s id=%s store=%s", state, command_id, store.code)
+        return True
+    owner = StoreCommand.objects.filter(pk=command_id).values_list("store__code", flat=True).first()
+    if owner is None:
+        log.warning("ack ignored store=%s id=%s: no such command", store.code, command_id)
+    elif owner != store.code:
+        log.warning(
+            "ack ignored store=%s id=%s: the command is for store %s", store.code, command_id, owner
+        )
+    else:
+        log.info("ack ignored store=%s id=%s: already finished", store.code, command_id)
+    return False
+
+
+def expire_store_commands(*, now: datetime | None = None) -> int:
+    """Mark every open command past its expiry expired; how many. Safe to run from many places."""
+    now = now or timezone.now()
+    stale = StoreCommand.objects.filter(state__in=StoreCommand.OPEN, expires_at__lte=now)
+    with transaction.atomic():
+        expired = stale.update(state=State.EXPIRED, finished_at=now)
+    if expired:
+        log.warning("store commands expired count=%d", expired)
+    return expired

@@ -1,0 +1,131 @@
+"""The store commands the cloud may send down the tunnel: their names and argument rules.
+
+No Django here: the cloud imports it to refuse an unknown name or bad args with a 400 before
+anything is queued, and the store imports it to check again before running (a cloud newer than
+the store may know a command the store does not). docs/tunnel.md, "Commands", lists them.
+
+A new store command is one entry in COMMANDS (name, what it does, its argument check) and one
+function in the store's registry (onprem/uplink/commands.py, or ACTIONS in actions.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+DEVICE_KINDS = ("cart", "rack")
+DEFAULT_TTL_S = 600
+MAX_TTL_S = 7 * 24 * 3600
+DEVICE_TTL_S = (1, 3600)
+ArgCheck = Callable[[dict], dict]
+
+
+class BadStoreCommand(ValueError):
+    """An unknown command name or arguments a command does not take; the text says which."""
+
+
+@dataclass(frozen=True)
+class StoreCommandSpec:
+    name: str
+    summary: str
+    check: ArgCheck  # the args as the command will use them, or BadStoreCommand
+
+
+def no_args(args: dict) -> dict:
+    if args:
+        raise BadStoreCommand(f"takes no arguments, got {', '.join(sorted(args))}")
+    return {}
+
+
+def only(args: dict, allowed: set[str]) -> None:
+    extra = sorted(set(args) - allowed)
+    if extra:
+        raise BadStoreCommand(
+            f"does not take {', '.join(extra)} (it takes {', '.join(sorted(allowed)) or 'nothing'})"
+        )
+
+
+def flag(args: dict, key: str) -> bool:
+    value = args.get(key, False)
+    if not isinstance(value, bool):
+        raise BadStoreCommand(f"{key} must be true or false, not {value!r}")
+    return value
+
+
+def text(args: dict, key: str, *, limit: int = 64) -> str:
+    value = args.get(key)
+    if not isinstance(value, str) or not 0 < len(value) <= limit:
+        raise BadStoreCommand(f"{key} must be a text of 1-{limit} characters")
+    return value
+
+
+def whole(args: dict, key: str, *, default: int, bounds: tuple[int, int]) -> int:
+    value = args.get(key, default)
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise BadStoreCommand(f"{key} must be a whole number from {low} to {high}, not {value!r}")
+    return value
+
+
+def erp_sync_args(args: dict) -> dict:
+    only(args, {"full", "stock_only"})
+    return {"full": flag(args, "full"), "stock_only": flag(args, "stock_only")}
+
+
+def device_command_args(args: dict) -> dict:
+    only(args, {"kind", "device_id", "command", "args", "ttl_s"})
+    kind = args.get("kind")
+    if kind not in DEVICE_KINDS:
+        raise BadStoreCommand(f"kind must be one of {', '.join(DEVICE_KINDS)}, not {kind!r}")
+    device_args = args.get("args", {})
+    if not isinstance(device_args, dict):
+        raise BadStoreCommand("args must be an object (the device command's own arguments)")
+    return {
+        "kind": kind,
+        "device_id": text(args, "device_id"),
+        "command": text(args, "command"),
+        "args": device_args,
+        "ttl_s": whole(args, "ttl_s", default=DEFAULT_TTL_S, bounds=DEVICE_TTL_S),
+    }
+
+
+COMMANDS: dict[str, StoreCommandSpec] = {
+    spec.name: spec
+    for spec in [
+        StoreCommandSpec("ping", "the store's id, clock and software version", no_args),
+        StoreCommandSpec("fleet.summary", "cart and rack counts of the store", no_args),
+        StoreCommandSpec(
+            "erp.sync", "pull the catalog (and stock) from the ERP now", erp_sync_args
+        ),
+        StoreCommandSpec(
+            "device.command",
+            "relay a command to one cart or rack and wait for its outcome",
+            device_command_args,
+        ),
+    ]
+}
+
+
+def known_names(names: list[str] | None = None) -> str:
+    return ", ".join(sorted(COMMANDS if names is None else names))
+
+
+def check_command(name: object, args: object, *, names: list[str] | None = None) -> dict:
+    """The checked args of store command `name`, or BadStoreCommand with a sentence.
+
+    `names` narrows the known commands (the store passes what it can actually run).
+    """
+    known = COMMANDS if names is None else {n: COMMANDS.get(n) for n in names}
+    if not isinstance(name, str) or name not in known:
+        raise BadStoreCommand(
+            f"unknown store command {name!r}: the known commands are {known_names(list(known))}"
+        )
+    if not isinstance(args, dict):
+        raise BadStoreCommand(f"{name}: args must be an object")
+    spec = known[name]
+    if spec is None:  # a store-only command (e.g. an action not listed here): it checks its args
+        return args
+    try:
+        return spec.check(args)
+    except BadStoreCommand as exc:
+        raise BadStoreCommand(f"{name} {exc}") from None
