@@ -8,6 +8,7 @@ bearer token, or a console session (with its CSRF check on unsafe methods).
 from __future__ import annotations
 
 from rest_framework import exceptions
+from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
@@ -26,6 +27,15 @@ class Refusal(Exception):
         self.code = code
 
 
+class IgnoredBody(BaseParser):
+    """The body is the store's business: authenticating must never parse (or refuse) it."""
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> dict:
+        return {}
+
+
 class ProxyScopes:
     """What OpsAccess reads off a view."""
 
@@ -35,7 +45,9 @@ class ProxyScopes:
 def check_access(request, attempt: Attempt) -> None:
     """Fill in `attempt.user` and `attempt.store`, or raise the Refusal that says why not."""
     drf = Request(
-        request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+        request,
+        parsers=[IgnoredBody()],
+        authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES],
     )
     user = authenticated_user(drf)
     attempt.user = user

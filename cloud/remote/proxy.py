@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import StreamingHttpResponse
 
 from smartcart import tunnel_frames as frames
@@ -107,7 +108,11 @@ def request_frame(request, attempt: Attempt, body: bytes) -> frames.Frame:
 
 
 def request_body(request) -> bytes:
-    body = request.body
+    """The whole body, read before anything else looks at the request's stream."""
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        body = b"x" * (MAX_REQUEST_BODY + 1)
     if len(body) > MAX_REQUEST_BODY:
         raise Refusal(
             413, "too_large", f"A proxied request's body is at most {MAX_REQUEST_BODY} bytes."
@@ -115,11 +120,13 @@ def request_body(request) -> bytes:
     return body
 
 
-async def open_exchange(request, attempt: Attempt, started: float) -> StreamingHttpResponse:
+async def open_exchange(
+    request, attempt: Attempt, body: bytes, started: float
+) -> StreamingHttpResponse:
     """Send the request into the store's tunnel and answer with its response, streamed."""
     if not attempt.store.tunnel_channel:
         raise Refusal(502, "store_offline", f"Store {attempt.store.code} has no tunnel open.")
-    frame = request_frame(request, attempt, request_body(request))
+    frame = request_frame(request, attempt, body)
     if len(frame.to_json()) > frames.MAX_FRAME_BYTES:
         raise Refusal(431, "too_large", "The request's headers and body are too large to proxy.")
     layer = get_channel_layer()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from .access import Refusal, check_access
-from .proxy import audit, open_exchange, split_path
+from .proxy import audit, open_exchange, request_body, split_path
 from .services import Attempt
 
 
@@ -22,8 +22,9 @@ async def remote_proxy(request, **_):
     try:
         if not store_code:
             raise Refusal(400, "bad_path", "Write the store code plainly: /remote/{store}/{path}.")
+        body = request_body(request)
         await database_sync_to_async(check_access)(request, attempt)
-        return await open_exchange(request, attempt, started)
+        return await open_exchange(request, attempt, body, started)
     except Refusal as refusal:
         attempt.status, attempt.refused = refusal.status, str(refusal)
         await audit(attempt, started)

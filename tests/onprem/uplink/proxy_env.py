@@ -48,7 +48,7 @@ def remote_store(cloud, cloud_env, uplink_env, store_id):
         yield {
             "cloud": cloud["url"],
             "token": cloud["token"],
-            "no_grant_token": manage("shell", "-c", NO_GRANT_USER, env=cloud_env).strip(),
+            "no_grant_token": manage("shell", "-c", NO_GRANT_USER, env=cloud_env).split()[-1],
             "onprem": f"http://127.0.0.1:{port}",
             "store": store_id,
         }
