@@ -5,7 +5,7 @@ from rest_framework import serializers
 from onprem.commands.choices import CommandState
 from onprem.commands.models import Command
 from onprem.commands.services import MAX_TTL_S, MIN_TTL_S
-from tierkit.api.query import ChoiceParam
+from tierkit.api.query import ChoiceParam, QueryParam
 
 
 class CommandRequestSerializer(serializers.Serializer):
@@ -49,12 +49,14 @@ class CommandSerializer(serializers.ModelSerializer):
         ]
 
 
+class TextParam(QueryParam, serializers.CharField):
+    """One non-empty string (an empty `?device=` is a 400, not "any device")."""
+
+
 class CommandFilters(serializers.Serializer):
     """`?device=` and `?state=` of the command list."""
 
-    device = serializers.CharField(
-        required=False, max_length=64, help_text="only this device's commands"
-    )
+    device = TextParam(required=False, max_length=64, help_text="only this device's commands")
     state = ChoiceParam(
         CommandState.choices, required=False, help_text="only commands in this state"
     )
