@@ -17,6 +17,7 @@ DEVICE_KINDS = ("cart", "rack")
 DEFAULT_TTL_S = 600
 MAX_TTL_S = 7 * 24 * 3600
 DEVICE_TTL_S = (1, 3600)
+MAX_LOG_LINES = 1000
 ArgCheck = Callable[[dict], dict]
 
 
@@ -89,6 +90,20 @@ def device_command_args(args: dict) -> dict:
     }
 
 
+def component_args(allowed: set[str]) -> ArgCheck:
+    """Args of a remote action on one component: the store knows its components and checks
+    the name; here only the shape."""
+
+    def check(args: dict) -> dict:
+        only(args, allowed)
+        text(args, "component")
+        if "lines" in allowed and "lines" in args:
+            whole(args, "lines", default=0, bounds=(1, MAX_LOG_LINES))
+        return args
+
+    return check
+
+
 COMMANDS: dict[str, StoreCommandSpec] = {
     spec.name: spec
     for spec in [
@@ -102,6 +117,16 @@ COMMANDS: dict[str, StoreCommandSpec] = {
             "relay a command to one cart or rack and wait for its outcome",
             device_command_args,
         ),
+        # The remote actions (onprem/uplink/actions.py, docs/tunnel.md "Remote actions").
+        StoreCommandSpec("action.status", "each component's process and health", no_args),
+        StoreCommandSpec(
+            "action.logs",
+            "the last lines of a component's log",
+            component_args({"component", "lines"}),
+        ),
+        StoreCommandSpec("action.restart", "restart one component", component_args({"component"})),
+        StoreCommandSpec("action.health", "health checks, fleet counts, dead letters", no_args),
+        StoreCommandSpec("action.support_bundle", "build a support bundle to download", no_args),
     ]
 }
 

@@ -10,8 +10,9 @@ def test_it_refuses_an_unknown_command_name_with_the_known_ones(ops_api, store_k
 
     assert response.status_code == 400
     assert response.json()["fields"]["name"] == [
-        "unknown store command 'reboot': the known commands are "
-        "device.command, erp.sync, fleet.summary, ping"
+        "unknown store command 'reboot': the known commands are action.health, action.logs, "
+        "action.restart, action.status, action.support_bundle, device.command, erp.sync, "
+        "fleet.summary, ping"
     ]
     assert not StoreCommand.objects.exists()
 
