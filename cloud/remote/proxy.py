@@ -98,7 +98,7 @@ def request_frame(request, attempt: Attempt, body: bytes) -> frames.Frame:
         {
             **target,
             "method": request.method,
-            "query": request.scope.get("query_string", b"").decode("latin-1"),
+            "query": request.META.get("QUERY_STRING", ""),
             "headers": forwarded_headers(request),
             "body": base64.b64encode(body).decode(),
             "user": attempt.user.get_username(),

@@ -4,5 +4,5 @@ from .views import remote_proxy
 
 urlpatterns = [
     path("api/v1/", include("cloud.remote.api.urls")),
-    re_path(r"^(?s:remote/[^/]+(?:/.*)?)\Z", remote_proxy, name="remote-proxy"),
+    re_path(r"^remote/[^/]+(?:/.*)?$", remote_proxy, name="remote-proxy"),
 ]

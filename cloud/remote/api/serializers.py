@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from cloud.remote.models import RemoteRequest
+from tierkit.api.query import QueryParam
 
 
 class RemoteRequestSerializer(serializers.ModelSerializer):
@@ -24,7 +25,11 @@ class RemoteRequestSerializer(serializers.ModelSerializer):
         ]
 
 
+class StoreCodeParam(QueryParam, serializers.RegexField):
+    """`?store=`: given once, a store code; empty is a 400, not "all stores"."""
+
+
 class AuditQuerySerializer(serializers.Serializer):
-    store = serializers.RegexField(
+    store = StoreCodeParam(
         r"^[A-Za-z0-9_.-]{1,64}\Z", required=False, help_text="only this store's requests"
     )
