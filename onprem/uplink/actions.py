@@ -36,10 +36,10 @@ def named_component(args: dict, action: str) -> Component:
     name = args.get("component")
     table = components()
     if not isinstance(name, str) or name not in table:
-        given = "no component" if name is None else f"component {str(name)[:60]!r}"
-        raise StoreCommandRefused(
-            f"{action}: {given} is not one of this store's components: {', '.join(table)}"
-        )
+        known = f"this store's components: {', '.join(table)}"
+        if name is None:
+            raise StoreCommandRefused(f"{action} needs a component, one of {known}")
+        raise StoreCommandRefused(f"{action}: component {str(name)[:60]!r} is not one of {known}")
     return table[name]
 
 

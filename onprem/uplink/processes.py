@@ -156,9 +156,7 @@ def restart_by_signal(component: Component) -> dict:
             "detail": f"pid {old.pid} is this process or init: not signalled",
         }
     old.send_signal(signal.SIGTERM)
-    try:
-        old.wait(STOP_WAIT_SECONDS)
-    except psutil.TimeoutExpired:
+    if not wait_until_ended(old):
         return {
             **result,
             "ok": False,
@@ -181,6 +179,19 @@ def restart_by_signal(component: Component) -> dict:
         "new_pid": new,
         "detail": f"pid {old.pid} stopped; pid {new} runs",
     }
+
+
+def wait_until_ended(process: psutil.Process) -> bool:
+    # Polled, never waitpid(): the exit status belongs to the supervisor, which reports it.
+    deadline = time.monotonic() + STOP_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            if process.status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def wait_for_new_process(component: Component, old_pid: int) -> int | None:

@@ -17,7 +17,7 @@ HIDDEN = "***"
 SECRET_KEY_NAME = re.compile(
     r"SECRET|PASSWORD$|PASSWD|_TOKEN$|^TOKEN$|_KEY$|^KEY$|CREDENTIAL|PRIVATE", re.I
 )
-URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]*(?P<at>@)", re.I)
+URL_PASSWORD = re.compile(r"(?P<head>://[^:/@\s]{0,200}:)[^@\s]{0,200}(?P<at>@)", re.I)
 BEARER = re.compile(r"(?P<head>Bearer\s+)[A-Za-z0-9._~+/=-]{8,}", re.I)
 # Settings that hold no secret but whose names look like one.
 NOT_SECRET = {

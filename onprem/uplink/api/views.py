@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.views import APIView
 
 from onprem.core.permissions import ScopedAccess
 from onprem.uplink.support_bundle import BUNDLE_ID, find_bundle
+from tierkit.api.openapi import ErrorSerializer
 
 BUNDLE_PARAMETER = OpenApiParameter(
     "bundle_id",
@@ -27,7 +28,11 @@ class SupportBundleView(APIView):
     required_scopes = ["ops"]
 
     @extend_schema(
-        parameters=[BUNDLE_PARAMETER], responses={(200, "application/gzip"): OpenApiTypes.BINARY}
+        parameters=[BUNDLE_PARAMETER],
+        responses={
+            (200, "application/gzip"): OpenApiTypes.BINARY,
+            400: OpenApiResponse(ErrorSerializer, description="Not a support bundle id."),
+        },
     )
     def get(self, request, bundle_id: str):
         if not BUNDLE_ID.fullmatch(bundle_id):
