@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+
 import pytest
 from django.test import Client
 
 from onprem.core.tokens import issue_token
+from onprem.fleet.models import Cart
 from onprem.fleet.services import provision_device
+from tests.agents.conftest import agent_env
 from tests.onprem.auth.conftest import person
 
 
@@ -35,3 +41,58 @@ def ops(db) -> Client:
 
 def send(client: Client, path: str, body: dict):
     return client.post(path, body, content_type="application/json")
+
+
+@pytest.fixture
+def start_cart(server_env, tmp_path):
+    """start_cart(device) -> a real `python -m cart_agent` on the test's broker and store."""
+    started: list[subprocess.Popen] = []
+
+    def start(device: str) -> subprocess.Popen:
+        env = agent_env(
+            server_env["SMARTCART_MQTT_URL"],
+            server_env["SMARTCART_STORE_ID"],
+            device,
+            tmp_path / f"{device}.sqlite3",
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cart_agent"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.terminate()
+        proc.communicate(timeout=20)
+
+
+def wait_until(check, what: str, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if found := check():
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"{what}: not within {timeout}s")
+
+
+def online(device: str) -> bool:
+    return Cart.objects.filter(device_id=device, online=True).exists()
+
+
+def command_in(
+    client: Client, command_id: str, states: tuple[str, ...], timeout: float = 20.0
+) -> dict:
+    """The command as the API shows it, once it reaches one of `states`."""
+
+    def seen():
+        body = client.get(f"/api/v1/commands/{command_id}/").json()
+        return body if body["state"] in states else None
+
+    return wait_until(seen, f"command {command_id} in {states}", timeout)
