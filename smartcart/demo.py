@@ -13,6 +13,7 @@ are set (then no embedded broker is started).
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import logging
 import os
@@ -200,6 +201,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--mqtt-port", type=int, default=1884, help="embedded broker (1883 is often Mosquitto's)")
     parser.add_argument("--erp-port", type=int, default=8300, help="the ERP emulator")
     parser.add_argument("--cashless-port", type=int, default=8080, help="the cashless terminal emulator")
+    parser.add_argument("--rack-page-port", type=int, default=8081,
+                        help="the one real rack agent's technician page (reached through the tunnel)")
     parser.add_argument("--racks", type=int, default=3)
     parser.add_argument("--slots", type=int, default=10)
     parser.add_argument("--carts", type=int, default=24)
@@ -208,7 +211,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def check_ports(args: argparse.Namespace, embedded: bool) -> None:
     wanted = {"on-prem": args.onprem_port, "cloud": args.cloud_port, "ERP emulator": args.erp_port,
-              "cashless emulator": args.cashless_port}
+              "cashless emulator": args.cashless_port, "rack page": args.rack_page_port}
     if embedded:
         wanted["MQTT broker"] = args.mqtt_port
     for what, port in wanted.items():
@@ -221,7 +224,7 @@ def bootstrap(demo: Demo, args: argparse.Namespace, store_key: str) -> dict:
     demo.manage("onprem", "migrate", "--noinput", "-v", "0")
     demo.manage("cloud", "migrate", "--noinput", "-v", "0")
     credentials = demo.var / "device-credentials.json"
-    onprem = json.loads(demo.manage("onprem", "bootstrap_demo", "--racks", str(args.racks), "--slots",
+    onprem = json.loads(demo.manage("onprem", "bootstrap_demo", "--racks", str(args.racks + 1), "--slots",
                                     str(args.slots), "--carts", str(args.carts), "--credentials", str(credentials)))
     cloud = json.loads(demo.manage("cloud", "bootstrap_demo", "--store", args.store, f"--key={store_key}"))
     return {"onprem": onprem, "cloud": cloud, "credentials": credentials}
@@ -241,7 +244,8 @@ def start_all(demo: Demo, args: argparse.Namespace, store_key: str, credentials:
     demo.start("ingest", [py, "manage.py", "ingest"])
     wait_for_port(args.cloud_port, "the cloud", demo)
     demo.start("uplink", [py, "manage.py", "uplink"], SMARTCART_CLOUD_URL=f"ws://127.0.0.1:{args.cloud_port}",
-               SMARTCART_CLOUD_STORE_KEY=store_key)
+               SMARTCART_CLOUD_STORE_KEY=store_key, SMARTCART_REMOTE_ONPREM_URL=f"http://127.0.0.1:{args.onprem_port}")
+    start_rack_page(demo, args, credentials)
     demo.start("simulator", [py, "-m", "smartcart.cli", "simulate", "--store", args.store, "--racks", str(args.racks),
                              "--slots", str(args.slots), "--carts", str(args.carts), "--mqtt", demo.mqtt_url,
                              "--credentials", str(credentials), "--outbox-dir", str(demo.var / "outbox")])
@@ -250,6 +254,37 @@ def start_all(demo: Demo, args: argparse.Namespace, store_key: str, credentials:
     wait_for_port(args.cashless_port, "the cashless emulator", demo)
     print(demo.manage("onprem", "sync_erp", "--full").strip(), flush=True)
     print(demo.manage("onprem", "listen_cashless", "--base", f"http://127.0.0.1:{args.onprem_port}").strip(), flush=True)
+
+
+def page_rack(args: argparse.Namespace) -> str:
+    """The rack a real `python -m rack_agent` runs, with its page: the one after the simulated ones."""
+    return f"rack-{args.racks + 1:02d}"
+
+
+def start_rack_page(demo: Demo, args: argparse.Namespace, credentials: Path) -> None:
+    """One real rack agent serving its technician page, announced to the store (page_url), so
+    ops can open a rack page through the tunnel. The simulated racks serve no page."""
+    from rack_agent.technician import hash_password
+
+    rack = page_rack(args)
+    login = json.loads(credentials.read_text())[rack]
+    password = var_secret(demo.var, "rack-page-password")
+    # Fewer PBKDF2 rounds than a real rack's hash: the demo hashes at every start, and its
+    # password is random and local.
+    demo.start("rack-page", [sys.executable, "-m", "rack_agent"], SMARTCART_AGENT_STORE=args.store,
+               SMARTCART_AGENT_DEVICE=rack, SMARTCART_AGENT_MQTT_URL=demo.mqtt_url,
+               SMARTCART_AGENT_USERNAME=login["username"], SMARTCART_AGENT_PASSWORD=login["password"],
+               SMARTCART_AGENT_SLOTS=str(args.slots), SMARTCART_AGENT_SIM_CARTS="0",
+               SMARTCART_AGENT_OUTBOX=str(demo.var / "agents" / f"{rack}.outbox.sqlite3"),
+               SMARTCART_AGENT_HTTP_PORT=str(args.rack_page_port),
+               SMARTCART_AGENT_HTTP_PASSWORD_HASH=hash_password(password, iterations=20_000))
+
+
+def remote_urls(summary: dict, args: argparse.Namespace, demo: Demo) -> dict:
+    """What ops open from the cloud through the store's tunnel (docs/operations.md)."""
+    base = f"{summary['cloud_url']}/remote/{args.store}"
+    return {"api": f"{base}/api/v1/carts/", "rack_page": f"{base}/racks/{page_rack(args)}/",
+            "rack_login": f"technician:{var_secret(demo.var, 'rack-page-password')}"}
 
 
 def announce(demo: Demo, args: argparse.Namespace, creds: dict) -> dict:
@@ -264,6 +299,8 @@ def announce(demo: Demo, args: argparse.Namespace, creds: dict) -> dict:
         "logs": str(demo.var / "logs"),
         "processes": {name: proc.pid for name, proc in demo.processes.items()},
     }
+    summary["remote"] = remote = remote_urls(summary, args, demo)
+    rack_login = base64.b64encode(remote["rack_login"].encode()).decode()
     write_summary(demo, summary)
     print(f"""
 SmartCart demo is running (store {args.store}: {args.racks} racks x {args.slots} slots, {args.carts} carts)
@@ -274,6 +311,10 @@ SmartCart demo is running (store {args.store}: {args.racks} racks x {args.slots}
   cloud     {summary['cloud_url']}   API {summary['cloud_url']}/api/docs/   admin {summary['cloud_url']}/admin/
             ops login {summary['ops']['username']} / {summary['ops']['password']}
             curl -H 'Authorization: Bearer {summary['tokens']['ops']}' {summary['cloud_url']}/api/v1/stores/
+  remote    through the store's tunnel, as ops (docs/operations.md, "How ops reaches a store"):
+            curl -H 'Authorization: Bearer {summary['tokens']['ops']}' {remote['api']}
+            curl -H 'Authorization: Bearer {summary['tokens']['ops']}' -H 'X-SmartCart-Rack-Authorization: Basic {rack_login}' {remote['rack_page']}
+            (the rack page's login: {remote['rack_login']})
   MQTT      {demo.mqtt_url}
   ERP       http://127.0.0.1:{args.erp_port} (emulator; catalog synced)   cashless terminal http://127.0.0.1:{args.cashless_port} (emulator)
             python manage.py homologate erp|cashless  (with SMARTCART_VAR_DIR={demo.var})

@@ -31,6 +31,7 @@ from .services import Attempt, record_request
 
 log = logging.getLogger(__name__)
 MAX_REQUEST_BODY = 128 * 1024  # one frame carries the whole request (base64 fits in 256 KiB)
+AUDITS: set[asyncio.Task] = set()  # audit writes under way (a reference keeps each alive)
 PREFIX = re.compile(r"/remote/(?P<store>[A-Za-z0-9_.-]{1,64})(?P<rest>/.*)?\Z", re.S)
 RACK = re.compile(r"/racks/(?P<rack>[A-Za-z0-9_.+-]{1,64})(?P<rest>/.*)?\Z", re.S)
 HOP_BY_HOP = {
@@ -222,7 +223,11 @@ async def finish(exchange: Exchange, *, cancelled: bool) -> None:
         await cancel(exchange)
         if not exchange.attempt.refused:
             exchange.attempt.refused = "the client went away before the end"
-    await audit(exchange.attempt, exchange.started)
+    # The row is written beside the response's end, not before it: the write costs a few
+    # milliseconds that a small API call should not wait for (docs/benchmarks.md).
+    task = asyncio.create_task(audit(exchange.attempt, exchange.started))
+    AUDITS.add(task)
+    task.add_done_callback(AUDITS.discard)
 
 
 async def audit(attempt: Attempt, started: float) -> None:

@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
@@ -65,16 +66,22 @@ def remote(store: dict, path: str, *, token: str | None = None, **kwargs) -> htt
     return httpx.request(method, url, headers=headers, timeout=30, **kwargs)
 
 
-def audit(store: dict) -> list[dict]:
-    """The cloud's audit rows for this store, newest first."""
-    answer = httpx.get(
-        f"{store['cloud']}/api/v1/remote-audit/",
-        params={"store": store["store"], "limit": 500},
-        headers={"Authorization": f"Bearer {store['token']}"},
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
-    return answer.json()["results"]
+def audit(store: dict, *, at_least: int = 1) -> list[dict]:
+    """The cloud's audit rows for this store, newest first, once `at_least` are written (the
+    row of a served request is written as its response ends, so it may lag by milliseconds)."""
+    deadline = time.monotonic() + 5
+    while True:
+        answer = httpx.get(
+            f"{store['cloud']}/api/v1/remote-audit/",
+            params={"store": store["store"], "limit": 500},
+            headers={"Authorization": f"Bearer {store['token']}"},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        rows = answer.json()["results"]
+        if len(rows) >= at_least or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.05)
 
 
 class Page(BaseHTTPRequestHandler):
