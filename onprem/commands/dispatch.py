@@ -20,7 +20,7 @@ from smartcart.protocol import QOS
 from . import services
 
 log = logging.getLogger(__name__)
-POLL_SECONDS = 0.05  # how long a command requested over the API may wait to be picked up
+POLL_SECONDS = 0.02  # how long a command requested over the API may wait to be picked up
 EXPIRE_EVERY_SECONDS = 1.0
 
 

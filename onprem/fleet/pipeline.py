@@ -144,6 +144,8 @@ class IngestPipeline:
 
         A blocking get() with a timeout per message cost more than validating it, so only the
         first wait blocks; the rest is drained without waiting, with short naps in between.
+        A batch holding an ack stops waiting once the inbox is empty: someone is watching that
+        command (docs/decisions.md, 20), and acks are too few to shrink the batches much.
         """
         limit, flush = settings.INGEST_BATCH_SIZE, settings.INGEST_FLUSH_MS / 1000
         try:
@@ -151,11 +153,13 @@ class IngestPipeline:
         except queue.Empty:
             return []
         deadline = time.monotonic() + flush
+        answered = batch[0].topic.endswith("/ack")
         while len(batch) < limit:
             try:
                 batch.append(self.inbox.get_nowait())
+                answered = answered or batch[-1].topic.endswith("/ack")
             except queue.Empty:
-                if time.monotonic() >= deadline:
+                if answered or time.monotonic() >= deadline:
                     break
                 time.sleep(0.005)
         return batch
