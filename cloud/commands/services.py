@@ -15,14 +15,14 @@ from datetime import UTC, datetime, timedelta
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from cloud.stores.models import Store
 from smartcart import store_commands
 from smartcart import tunnel_frames as frames
 
-from .errors import StoreCommandError
+from .errors import StoreCommandError, UnknownStores
 from .models import StoreCommand
 
 log = logging.getLogger(__name__)
@@ -37,15 +37,25 @@ def request_store_command(
 
     An unknown name or bad args raise StoreCommandError with a sentence; nothing is queued.
     """
-    try:
-        args = store_commands.check_command(name, args)
-    except store_commands.BadStoreCommand as exc:
-        raise StoreCommandError(str(exc)) from None
-    if not 1 <= ttl_s <= store_commands.MAX_TTL_S:
-        raise StoreCommandError(f"ttl_s must be from 1 to {store_commands.MAX_TTL_S} seconds")
+    [command] = request_store_commands(
+        stores=[store], name=name, args=args, ttl_s=ttl_s, requested_by=requested_by
+    )
+    command.refresh_from_db()
+    return command
+
+
+def request_store_commands(
+    *, stores: list[Store], name: str, args: dict, ttl_s: int, requested_by: str
+) -> list[StoreCommand]:
+    """Queue command `name` for each of `stores`, one command (and id) per store, in one
+    transaction; each goes at once to the stores whose tunnel is open.
+
+    An unknown name or bad args raise StoreCommandError with a sentence; nothing is queued.
+    """
+    args = checked_args(name, args, ttl_s)
     now = timezone.now()
-    with transaction.atomic():
-        command = StoreCommand.objects.create(
+    commands = [
+        StoreCommand(
             store=store,
             name=name,
             args=args,
@@ -53,19 +63,54 @@ def request_store_command(
             created_at=now,
             expires_at=now + timedelta(seconds=ttl_s),
         )
-    log.info(
-        "store command queued id=%s store=%s name=%s by=%s",
-        command.id,
-        store.code,
-        name,
-        requested_by,
+        for store in stores
+    ]
+    with transaction.atomic():
+        StoreCommand.objects.bulk_create(commands)
+    for command in commands:
+        log.info(
+            "store command queued id=%s store=%s name=%s by=%s",
+            command.pk,
+            command.store.code,
+            name,
+            requested_by,
+        )
+    # Read the channels after the rows are committed: a store connecting meanwhile either
+    # shows its channel here or finds its row in its own deliver_pending() (or both: harmless).
+    channels = dict(
+        Store.objects.filter(pk__in=[store.pk for store in stores])
+        .exclude(tunnel_channel="")
+        .values_list("pk", "tunnel_channel")
     )
-    # Read the channel after the row is committed: a store connecting meanwhile either shows
-    # its channel here or finds the row in its own deliver_pending() (or both: harmless).
-    channel = Store.objects.filter(pk=store.pk).values_list("tunnel_channel", flat=True).first()
-    if channel:
-        send_commands(channel, [command])
-    return command
+    send_commands([(channels[c.store_id], c) for c in commands if c.store_id in channels])
+    return commands
+
+
+def request_chain_command(
+    *, codes: list[str] | None, name: str, args: dict, ttl_s: int, requested_by: str
+) -> list[StoreCommand]:
+    """The same command for the stores with these codes (every registered store if None).
+
+    A code that names no store raises UnknownStores, and nothing is queued.
+    """
+    stores = Store.objects.all() if codes is None else Store.objects.filter(code__in=codes)
+    stores = list(stores.order_by("code"))
+    missing = sorted(set(codes or ()) - {store.code for store in stores})
+    if missing:
+        raise UnknownStores(f"no such stores: {', '.join(missing[:20])}")
+    return request_store_commands(
+        stores=stores, name=name, args=args, ttl_s=ttl_s, requested_by=requested_by
+    )
+
+
+def checked_args(name: str, args: dict, ttl_s: int) -> dict:
+    try:
+        args = store_commands.check_command(name, args)
+    except store_commands.BadStoreCommand as exc:
+        raise StoreCommandError(str(exc)) from None
+    if not 1 <= ttl_s <= store_commands.MAX_TTL_S:
+        raise StoreCommandError(f"ttl_s must be from 1 to {store_commands.MAX_TTL_S} seconds")
+    return args
 
 
 def deliver_pending(store: Store) -> int:
@@ -79,22 +124,42 @@ def deliver_pending(store: Store) -> int:
     due = StoreCommand.objects.filter(
         store=store, state__in=StoreCommand.OPEN, expires_at__gt=timezone.now()
     ).order_by("created_at", "id")
-    return send_commands(channel, list(due))
+    return send_commands([(channel, command) for command in due])
 
 
-def send_commands(channel: str, commands: list[StoreCommand]) -> int:
-    """Mark `commands` sent and put their frames on the tunnel's channel."""
-    layer = get_channel_layer()
-    for command in commands:
+def send_commands(outgoing: list[tuple[str, StoreCommand]]) -> int:
+    """Put each command's frame on its tunnel's channel, then mark those that went; how many.
+
+    A command that cannot be handed over (the channel is full, the channel layer is down)
+    stays as it was, to go when the store next connects: the request that queued it still
+    succeeds. Marked after the send, so a row says `sent` only when it went; the ack may
+    already have come, and then only the count moves.
+    """
+    went = async_to_sync(hand_over)(outgoing) if outgoing else []
+    if went:
         with transaction.atomic():
-            StoreCommand.objects.filter(pk=command.pk, state__in=StoreCommand.OPEN).update(
-                state=State.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+            StoreCommand.objects.filter(pk__in=went).update(
+                state=Case(When(state=State.PENDING, then=Value(State.SENT)), default=F("state")),
+                sent_at=timezone.now(),
+                attempts=F("attempts") + 1,
             )
-        async_to_sync(layer.send)(
-            channel, {"type": "tunnel.frame", "frame": command_frame(command).to_json()}
-        )
+    return len(went)
+
+
+async def hand_over(outgoing: list[tuple[str, StoreCommand]]) -> list[str]:
+    layer, went = get_channel_layer(), []
+    for channel, command in outgoing:
+        frame = command_frame(command).to_json()
+        try:
+            await layer.send(channel, {"type": "tunnel.frame", "frame": frame})
+        except Exception as exc:  # ChannelFull, a Redis error: the outbox keeps the command
+            log.warning(
+                "store command not sent id=%s store=%s: %r", command.pk, command.store_id, exc
+            )
+            continue
         log.info("store command sent id=%s store=%s", command.pk, command.store_id)
-    return len(commands)
+        went.append(command.pk)
+    return went
 
 
 def command_frame(command: StoreCommand) -> frames.Frame:

@@ -32,7 +32,14 @@ class StoreCommandSerializer(serializers.ModelSerializer):
 class StoreCommandRequestSerializer(serializers.Serializer):
     """What ops ask a store to do; the service checks the name and args (one list, both tiers)."""
 
-    name = serializers.CharField(max_length=64, help_text=f"one of {store_commands.known_names()}")
+    name = serializers.ChoiceField(
+        choices=sorted(store_commands.COMMANDS),
+        help_text="the store command (docs/tunnel.md, Commands)",
+        error_messages={
+            "invalid_choice": "unknown store command '{input}': the known commands are "
+            + store_commands.known_names()
+        },
+    )
     args = serializers.DictField(required=False, default=dict, help_text="the command's arguments")
     ttl_s = serializers.IntegerField(
         required=False,
@@ -40,4 +47,17 @@ class StoreCommandRequestSerializer(serializers.Serializer):
         min_value=1,
         max_value=store_commands.MAX_TTL_S,
         help_text="seconds the command may wait for the store before it expires",
+    )
+
+
+class ChainCommandRequestSerializer(StoreCommandRequestSerializer):
+    """The same command for many stores: those listed, or every registered store."""
+
+    stores = serializers.ListField(
+        child=serializers.RegexField(r"^[A-Za-z0-9_.-]{1,64}$", max_length=64),
+        required=False,
+        allow_empty=False,
+        min_length=1,
+        max_length=100_000,
+        help_text="store codes; every registered store when left out",
     )

@@ -1,18 +1,23 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from cloud.commands import services
-from cloud.commands.errors import StoreCommandError
+from cloud.commands.errors import StoreCommandError, UnknownStores
 from cloud.commands.models import StoreCommand
 from cloud.core.permissions import OpsAccess
 from cloud.stores.models import Store
+from tierkit.api.openapi import ErrorSerializer
 
-from .serializers import StoreCommandRequestSerializer, StoreCommandSerializer
+from .serializers import (
+    ChainCommandRequestSerializer,
+    StoreCommandRequestSerializer,
+    StoreCommandSerializer,
+)
 
 
 class StoreCommandsView(generics.ListAPIView):
@@ -48,3 +53,36 @@ class StoreCommandView(generics.RetrieveAPIView):
     lookup_value_regex = "[A-Za-z0-9._:-]{1,64}"
     permission_classes = [OpsAccess]
     required_scopes = ["ops"]
+
+
+class ChainCommandsView(generics.GenericAPIView):
+    """The same command to many stores at once (every store unless `stores` lists some): one
+    command per store, each followed as usual (GET /api/v1/store-commands/{id}/)."""
+
+    serializer_class = StoreCommandSerializer
+    pagination_class = None  # the answer is the commands just queued, not a page of a list
+    permission_classes = [OpsAccess]
+    required_scopes = ["ops"]
+
+    @extend_schema(
+        request=ChainCommandRequestSerializer,
+        responses={
+            202: StoreCommandSerializer(many=True),
+            404: OpenApiResponse(ErrorSerializer, description="a listed store is not registered"),
+        },
+    )
+    def post(self, request) -> Response:
+        asked = ChainCommandRequestSerializer(data=request.data)
+        asked.is_valid(raise_exception=True)
+        try:
+            commands = services.request_chain_command(
+                codes=asked.validated_data.pop("stores", None),
+                requested_by=request.user.get_username(),
+                **asked.validated_data,
+            )
+        except UnknownStores as exc:  # as for one store named in the path: not found
+            raise NotFound(str(exc)) from None
+        except StoreCommandError as exc:
+            raise ValidationError({"name": [str(exc)]}) from None
+        data = StoreCommandSerializer(commands, many=True).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
