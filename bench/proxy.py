@@ -188,7 +188,7 @@ def main() -> int:
             proxied = p50_ms(f"{urls['cloud']}/remote/{STORE}{small}", urls["ops"], args.calls)
             print(f"GET {small}: p50 direct {direct:.1f} ms, through the tunnel {proxied:.1f} ms")
         finally:
-            for proc in procs:
+            for proc in reversed(procs):  # the uplink first: it must not see the cloud go
                 proc.terminate()
                 proc.wait(20)
             page.shutdown()

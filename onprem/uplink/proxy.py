@@ -312,7 +312,9 @@ class StoreProxy:
         flow = self.flows.get(request_id)
         while flow and body["seq"] - flow.acked > WINDOW:
             flow.moved.clear()
-            await flow.moved.wait()
+            # A cloud that stopped acknowledging (its process died) must not hold this forever.
+            async with asyncio.timeout(settings.REMOTE_TIMEOUT_SECONDS):
+                await flow.moved.wait()
         await self.emit(request_id, body, send)
 
     async def emit(self, request_id: str, body: dict, send) -> None:

@@ -103,7 +103,10 @@ class Page(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):  # the store's proxy hung up on us
+            self.server.broken = True
 
     def log_message(self, *args) -> None:
         pass
@@ -113,7 +116,7 @@ class Page(BaseHTTPRequestHandler):
 def rack_page(remote_store):
     """A real HTTP server on 127.0.0.1, registered as rack-01's announced page."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    server.big = b""
+    server.big, server.broken = b"", False
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     Rack.objects.filter(device_id="rack-01").update(page_url=url)
