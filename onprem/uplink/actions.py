@@ -37,9 +37,14 @@ def named_component(args: dict, action: str) -> Component:
     table = components()
     if not isinstance(name, str) or name not in table:
         known = f"this store's components: {', '.join(table)}"
+        # The list also travels as data, so a console can offer the names.
         if name is None:
-            raise StoreCommandRefused(f"{action} needs a component, one of {known}")
-        raise StoreCommandRefused(f"{action}: component {str(name)[:60]!r} is not one of {known}")
+            raise StoreCommandRefused(
+                f"{action} needs a component, one of {known}", components=list(table)
+            )
+        raise StoreCommandRefused(
+            f"{action}: component {str(name)[:60]!r} is not one of {known}", components=list(table)
+        )
     return table[name]
 
 

@@ -149,11 +149,13 @@ def restart_by_signal(component: Component) -> dict:
     if found.process is None:
         return {**result, "ok": False, "detail": f"nothing to restart: {found.detail}"}
     old = found.process
-    if old.pid in (os.getpid(), 1):
+    # Never this process (the uplink: it carries the answer), its parent (the demo's
+    # supervisor: everything would stop) or init, whatever a pidfile says.
+    if old.pid in (os.getpid(), os.getppid(), 1):
         return {
             **result,
             "ok": False,
-            "detail": f"pid {old.pid} is this process or init: not signalled",
+            "detail": f"pid {old.pid} is this process, its supervisor or init: not signalled",
         }
     old.send_signal(signal.SIGTERM)
     if not wait_until_ended(old):

@@ -60,3 +60,10 @@ def test_it_quotes_a_shell_line_back_as_a_name_it_does_not_know():
     assert str(refused.value) == (
         f"action.logs: component 'ingest; rm -rf /' is not one of this store's components: {KNOWN}"
     )
+
+
+def test_it_sends_the_known_components_as_data_too():
+    with pytest.raises(StoreCommandRefused) as refused:
+        ACTIONS["action.logs"]({"component": "mysql"})
+
+    assert refused.value.details == {"components": KNOWN.split(", ")}

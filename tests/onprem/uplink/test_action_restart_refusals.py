@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 import pytest
 
 from onprem.uplink.actions import ACTIONS
@@ -57,4 +60,22 @@ def test_it_refuses_anything_but_a_known_name(table, name):
 def test_it_refuses_extra_args(table):
     assert refusal({"component": "ingest", "argv": ["/bin/sh"]}) == (
         "action.restart does not take 'argv'; it takes component"
+    )
+
+
+def test_it_never_signals_its_own_process_whatever_a_pidfile_says(table):
+    received = []
+    # Should the guard break, the SIGTERM lands here and fails the test instead of ending pytest.
+    previous = signal.signal(signal.SIGTERM, lambda *_: received.append(True))
+    table["ingest"].pidfile.write_text(f"{os.getpid()}\n")
+    try:
+        result = ACTIONS["action.restart"]({"component": "ingest"})
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+    assert received == []
+    assert result["ok"] is False
+    assert (
+        result["detail"]
+        == f"pid {os.getpid()} is this process, its supervisor or init: not signalled"
     )
