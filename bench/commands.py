@@ -158,6 +158,23 @@ def executions(log: Path) -> Counter:
     return Counter(re.findall(r"shows 'bench (\d+)'", log.read_text()))
 
 
+def legs() -> str:
+    """Where the time went, from the store's own timestamps: requested -> published by ingest
+    -> first ack received by ingest -> final ack received."""
+    from onprem.commands.models import Command
+
+    rows = Command.objects.values_list("created_at", "sent_at", "acked_at", "finished_at")
+    names = ("request->sent", "sent->first ack", "first->final ack")
+    spans = {name: [] for name in names}
+    for row in rows:
+        for name, start, end in zip(names, row, row[1:], strict=True):
+            if start and end:
+                spans[name].append((end - start).total_seconds() * 1000)
+    return ", ".join(
+        f"{n} p50={statistics.median(v):.0f} max={max(v):.0f}" for n, v in spans.items() if v
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commands", type=int, default=200)
@@ -239,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         for proc in procs:
             proc.wait(30)
     shown = executions(logs / "simulator.log")
+    print(f"legs ms: {legs()}")
     times = sorted(r[1] * 1000 for r in results if r[1] is not None and r[2] == "done")
     lost = args.commands - len(times)
     twice = sum(1 for count in shown.values() if count > 1)
