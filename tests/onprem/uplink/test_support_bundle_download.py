@@ -31,6 +31,15 @@ def bearer(username: str, scope: str, *, staff: bool = False, group: str = "") -
     )
 
 
+def session(username: str, *, staff: bool = False, group: str = "") -> Client:
+    user = get_user_model().objects.create_user(username, is_staff=staff)
+    if group:
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def test_it_streams_the_bundle_to_an_ops_token(built):
     response = bearer("olga", "ops", group="ops").get(built["download_path"])
 
@@ -45,14 +54,23 @@ def test_it_streams_the_bundle_to_an_ops_token(built):
     assert hashlib.sha256(body).hexdigest() == built["sha256"]
 
 
+def test_it_serves_a_signed_in_ops_user(built):
+    response = session("oscar", group="ops").get(built["download_path"])
+
+    assert response.status_code == 200
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == built["sha256"]
+
+
 @pytest.mark.parametrize(
     ("caller", "status"),
-    [("staff", 403), ("shopper", 403), ("anonymous", 401)],
+    [("staff", 403), ("shopper", 403), ("device", 403), ("staff session", 403), ("anonymous", 401)],
 )
 def test_it_refuses_everyone_but_ops(built, caller, status):
     client = {
         "staff": lambda: bearer("stella", "staff", staff=True),
         "shopper": lambda: bearer("sam", "shopper"),
+        "device": lambda: bearer("svc-devices", "device", group="device"),
+        "staff session": lambda: session("stella", staff=True),
         "anonymous": Client,
     }[caller]()
 
@@ -60,5 +78,7 @@ def test_it_refuses_everyone_but_ops(built, caller, status):
 
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
-    if status == 403:
+    if caller == "staff session":
+        assert response.json()["detail"] == "Your account's role lacks scope: needs one of ops."
+    elif status == 403:
         assert response.json()["detail"] == "Token lacks scope: needs one of ops."
