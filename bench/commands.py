@@ -167,7 +167,7 @@ def legs() -> str:
     names = ("request->sent", "sent->first ack", "first->final ack")
     spans = {name: [] for name in names}
     for row in rows:
-        for name, start, end in zip(names, row, row[1:], strict=True):
+        for name, start, end in zip(names, row[:-1], row[1:], strict=True):
             if start and end:
                 spans[name].append((end - start).total_seconds() * 1000)
     return ", ".join(
