@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from onprem.core.tokens import issue_token
-from onprem.fleet.models import Cart
+from onprem.fleet.models import Cart, Rack
 from onprem.fleet.services import provision_device
 from tests.agents.conftest import agent_env
 from tests.onprem.auth.conftest import person
@@ -44,11 +44,12 @@ def send(client: Client, path: str, body: dict):
 
 
 @pytest.fixture
-def start_cart(server_env, tmp_path):
-    """start_cart(device) -> a real `python -m cart_agent` on the test's broker and store."""
+def start_agent(server_env, tmp_path):
+    """start_agent(device, module="cart_agent") -> a real agent process on the test's broker
+    and store."""
     started: list[subprocess.Popen] = []
 
-    def start(device: str) -> subprocess.Popen:
+    def start(device: str, module: str = "cart_agent") -> subprocess.Popen:
         env = agent_env(
             server_env["SMARTCART_MQTT_URL"],
             server_env["SMARTCART_STORE_ID"],
@@ -56,7 +57,7 @@ def start_cart(server_env, tmp_path):
             tmp_path / f"{device}.sqlite3",
         )
         proc = subprocess.Popen(
-            [sys.executable, "-m", "cart_agent"],
+            [sys.executable, "-m", module],
             env=env,
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
@@ -83,7 +84,8 @@ def wait_until(check, what: str, timeout: float = 20.0):
 
 
 def online(device: str) -> bool:
-    return Cart.objects.filter(device_id=device, online=True).exists()
+    model = Rack if device.startswith("rack") else Cart
+    return model.objects.filter(device_id=device, online=True).exists()
 
 
 def command_in(

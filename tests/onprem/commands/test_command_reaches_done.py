@@ -6,9 +6,9 @@ from .conftest import command_in, online, send, wait_until
 
 
 def test_it_runs_a_command_on_the_cart_and_shows_the_agents_result(
-    fleet, staff, ingest_process, start_cart
+    fleet, staff, ingest_process, start_agent
 ):
-    start_cart("cart-001")
+    start_agent("cart-001")
     wait_until(lambda: online("cart-001"), "cart-001 online")
 
     sent = send(
@@ -22,8 +22,8 @@ def test_it_runs_a_command_on_the_cart_and_shows_the_agents_result(
     assert done["sent_at"] <= done["acked_at"] <= done["finished_at"]
 
 
-def test_it_shows_a_message_on_the_cart(fleet, staff, ingest_process, start_cart):
-    start_cart("cart-002")
+def test_it_shows_a_message_on_the_cart(fleet, staff, ingest_process, start_agent):
+    start_agent("cart-002")
     wait_until(lambda: online("cart-002"), "cart-002 online")
 
     text = "Please bring me back to rack 1"

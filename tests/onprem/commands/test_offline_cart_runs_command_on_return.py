@@ -8,7 +8,7 @@ from .conftest import command_in, online, send, wait_until
 
 
 def test_it_keeps_a_command_queued_until_the_cart_comes_online(
-    fleet, staff, ingest_process, start_cart
+    fleet, staff, ingest_process, start_agent
 ):
     sent = send(staff, "/api/v1/carts/cart-003/commands/", {"command": "lock"})
     time.sleep(
@@ -16,7 +16,7 @@ def test_it_keeps_a_command_queued_until_the_cart_comes_online(
     )  # ingest's dispatcher looks every 50 ms: it had time to send it, were the cart there
     assert staff.get(f"/api/v1/commands/{sent.json()['id']}/").json()["state"] == "queued"
 
-    start_cart("cart-003")
+    start_agent("cart-003")
     wait_until(lambda: online("cart-003"), "cart-003 online")
     done = command_in(staff, sent.json()["id"], ("done", "failed", "rejected", "expired"))
 
