@@ -187,6 +187,9 @@ def main() -> int:
             direct = p50_ms(urls["store"] + small, urls["staff"], args.calls)
             proxied = p50_ms(f"{urls['cloud']}/remote/{STORE}{small}", urls["ops"], args.calls)
             print(f"GET {small}: p50 direct {direct:.1f} ms, through the tunnel {proxied:.1f} ms")
+            # For scale: a cloud API call of the same size, which crosses no tunnel.
+            cloud_api = p50_ms(f"{urls['cloud']}/api/v1/stores/{STORE}/", urls["ops"], args.calls)
+            print(f"GET /api/v1/stores/{STORE}/ on the cloud (no tunnel): p50 {cloud_api:.1f} ms")
         finally:
             for proc in reversed(procs):  # the uplink first: it must not see the cloud go
                 proc.terminate()

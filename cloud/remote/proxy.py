@@ -131,8 +131,10 @@ async def open_exchange(
     if len(frame.to_json()) > frames.MAX_FRAME_BYTES:
         raise Refusal(431, "too_large", "The request's headers and body are too large to proxy.")
     layer = get_channel_layer()
+    # The default prefix: channels_redis reads every process-local channel of a process through
+    # one receive loop keyed by that prefix; a channel of another prefix would wait its turn.
     exchange = Exchange(
-        attempt, attempt.store.tunnel_channel, await layer.new_channel("remote."), frame.id, started
+        attempt, attempt.store.tunnel_channel, await layer.new_channel(), frame.id, started
     )
     await layer.send(
         exchange.tunnel,
