@@ -68,14 +68,7 @@ def request_command(
     or maintenance on a cart in a shopper's session without `force`). Whether the caller may
     force is the caller's rule (the API allows it to staff only)."""
     device = find_device(kind, device_id)
-    try:
-        checked = check_command(kind, command, {} if args is None else args)
-    except ProtocolError as exc:
-        raise CommandError(str(exc)) from None
-    if kind == "rack" and command == "slot_power" and checked["slot"] > device.slot_count:
-        raise CommandError(
-            f"rack {device_id} has slots 1..{device.slot_count}, not slot {checked['slot']}"
-        )
+    checked = checked_args(device, kind, command, args)
     if not MIN_TTL_S <= ttl_s <= MAX_TTL_S:
         raise CommandError(f"ttl_s must be {MIN_TTL_S}..{MAX_TTL_S} seconds, not {ttl_s}")
     if not force and stops_a_shopper(device, command, checked):
@@ -104,6 +97,20 @@ def request_command(
 def get_command(command_id: str) -> Command | None:
     """The command with this id as it stands now, or None."""
     return Command.objects.filter(pk=command_id).first()
+
+
+def checked_args(device: Cart | Rack, kind: str, command: str, args: dict | None) -> dict:
+    """The args as the wire contract wants them (smartcart/protocol/commands.py), defaults
+    filled in; a rack's slot must also be one it has."""
+    try:
+        checked = check_command(kind, command, {} if args is None else args)
+    except ProtocolError as exc:
+        raise CommandError(str(exc)) from None
+    if command == "slot_power" and checked["slot"] > device.slot_count:
+        raise CommandError(
+            f"rack {device.device_id} has slots 1..{device.slot_count}, not slot {checked['slot']}"
+        )
+    return checked
 
 
 def find_device(kind: str, device_id: str) -> Cart | Rack:
