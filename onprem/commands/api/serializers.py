@@ -27,6 +27,8 @@ class CommandRequestSerializer(serializers.Serializer):
 
 
 class CommandSerializer(serializers.ModelSerializer):
+    # A plain string: an enum here would collide with the ERP sync's `kind` in the schema.
+    kind = serializers.CharField(read_only=True, help_text="cart or rack")
     device = serializers.CharField(source="device_id", help_text="the device's id")
 
     class Meta:
