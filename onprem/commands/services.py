@@ -193,7 +193,12 @@ def send_due(*, publish: Publish, limit: int = 200) -> int:
 def expire_commands(*, now: datetime | None = None) -> int:
     """Commands no agent answered in time: queued, sent or accepted past expires_at."""
     now = now or timezone.now()
-    expired = Command.objects.filter(state__in=OPEN_STATES, expires_at__lte=now).update(
+    overdue = Command.objects.filter(state__in=OPEN_STATES, expires_at__lte=now)
+    # Ask first: ingest runs this every second, and an UPDATE takes a write lock even when it
+    # changes nothing (on SQLite, the whole database's).
+    if not overdue.exists():
+        return 0
+    expired = overdue.update(
         state=CommandState.EXPIRED,
         finished_at=now,
         result={"error": "expired: the device did not answer in time"},
