@@ -45,6 +45,8 @@ NOT_FORWARDED = HOP_BY_HOP | {
     "x-smartcart-remote-user", "accept-encoding",
 }  # fmt: skip
 NOT_RETURNED = HOP_BY_HOP | {"set-cookie", "www-authenticate"}
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}")
+HEADER_TEXT = re.compile(r"[\x20-\x7e\t]{0,8000}")  # printable ASCII: no CR/LF to split a header
 
 
 @dataclass
@@ -153,13 +155,28 @@ async def open_exchange(
 
 def streamed(exchange: Exchange, head: dict) -> StreamingHttpResponse:
     attempt = exchange.attempt
-    attempt.status = head.get("status") if isinstance(head.get("status"), int) else 502
-    attempt.refused = str(head.get("refused") or "")
+    status = head.get("status")
+    # A store is trusted to proxy, not to break the cloud: a status or header Django could not
+    # send becomes a 502 or is left out, never a 500.
+    attempt.status = status if type(status) is int and 100 <= status <= 599 else 502
+    attempt.refused = str(head.get("refused") or "")[:300]
     response = StreamingHttpResponse(body_stream(exchange, head), status=attempt.status)
-    for name, value in head.get("headers", []):
-        if name.lower() not in NOT_RETURNED:
-            response[name] = value
+    for name, value in returned_headers(head.get("headers")):
+        response[name] = value
     return response
+
+
+def returned_headers(pairs: object) -> list[tuple[str, str]]:
+    if not isinstance(pairs, list):
+        return []
+    return [
+        (pair[0], pair[1])
+        for pair in pairs
+        if isinstance(pair, list) and len(pair) == 2
+        and all(isinstance(x, str) for x in pair)
+        and HEADER_NAME.fullmatch(pair[0]) and HEADER_TEXT.fullmatch(pair[1])
+        and pair[0].lower() not in NOT_RETURNED
+    ]  # fmt: skip
 
 
 async def next_piece(exchange: Exchange) -> dict:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from channels.testing import HttpCommunicator
 from django.contrib.auth import get_user_model
 
 from cloud.core.tokens import issue_token
@@ -26,3 +27,15 @@ def bearer(user) -> dict:
 def granted(store_key) -> dict:
     """Headers of an ops user granted store-001 (registered, no tunnel open)."""
     return bearer(ops_user("ops-granted", store="store-001"))
+
+
+async def response_of(client: HttpCommunicator) -> dict:
+    """The whole response, streamed or not (a stream's last message may carry no body)."""
+    await client.send_input({"type": "http.request", "body": b""})
+    start = await client.receive_output(10)
+    response = {"status": start["status"], "headers": start["headers"], "body": b""}
+    while True:
+        message = await client.receive_output(10)
+        response["body"] += message.get("body", b"")
+        if not message.get("more_body"):
+            return response

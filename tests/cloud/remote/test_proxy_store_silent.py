@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 
-from django.test import AsyncClient
+from channels.testing import HttpCommunicator
 
+from cloud.asgi import application
 from cloud.remote.models import RemoteRequest
 from smartcart import tunnel_frames as frames
 from tests.cloud.conftest import send_heartbeat, tunnel
+
+from .conftest import response_of
 
 
 def test_it_answers_504_and_cancels_the_request_at_the_store(
@@ -21,9 +24,13 @@ def test_it_answers_504_and_cancels_the_request_at_the_store(
         store = tunnel("store-001", store_key)
         await store.connect()
         await send_heartbeat(store)
-        answer = asyncio.create_task(
-            AsyncClient().get("/remote/store-001/api/v1/carts/?limit=5", headers=granted)
+        client = HttpCommunicator(
+            application,
+            "GET",
+            "/remote/store-001/api/v1/carts/?limit=5",
+            headers=[(b"authorization", granted["Authorization"].encode())],
         )
+        answer = asyncio.create_task(response_of(client))
         request = json.loads(await store.receive_from(timeout=5))
         cancel = json.loads(await store.receive_from(timeout=5))
         result = await answer
@@ -43,6 +50,6 @@ def test_it_answers_504_and_cancels_the_request_at_the_store(
     assert not any(name.lower() == "authorization" for name, _ in request["body"]["headers"])
     assert cancel["type"] == frames.HTTP_CANCEL
     assert cancel["body"] == {"request": request["id"]}
-    assert answer.status_code == 504
-    assert answer.json()["detail"] == "Store store-001 did not answer in time."
+    assert answer["status"] == 504
+    assert json.loads(answer["body"])["detail"] == "Store store-001 did not answer in time."
     assert RemoteRequest.objects.get().status == 504
