@@ -13,7 +13,7 @@ def test_it_keeps_a_command_queued_until_the_cart_comes_online(
     sent = send(staff, "/api/v1/carts/cart-003/commands/", {"command": "lock"})
     time.sleep(
         1.5
-    )  # ingest's dispatcher looks every 50 ms: it had time to send it, were the cart there
+    )  # ingest's dispatcher looks every 20 ms: it had time to send it, were the cart there
     assert staff.get(f"/api/v1/commands/{sent.json()['id']}/").json()["state"] == "queued"
 
     start_agent("cart-003")
