@@ -42,7 +42,9 @@ def remote_store(cloud, cloud_env, uplink_env, store_id):
         provision_device(kind="cart", device_id=f"cart-00{n}")
     onprem, port = serve_daphne("onprem.asgi:application", uplink_env)
     env = {**uplink_env, "SMARTCART_REMOTE_ONPREM_URL": f"http://127.0.0.1:{port}",
-           "SMARTCART_REMOTE_TIMEOUT_SECONDS": "5"}  # fmt: skip
+           "SMARTCART_REMOTE_TIMEOUT_SECONDS": "5",
+           # No size limit in reach: only a cancel may stop the endless page.
+           "SMARTCART_REMOTE_MAX_RESPONSE_MB": "100000"}  # fmt: skip
     uplink = subprocess.Popen([sys.executable, "manage.py", "uplink"], cwd=ROOT, env=env)
     try:
         wait_for_store(cloud, store_id, online=True, timeout=30)
@@ -90,6 +92,9 @@ class Page(BaseHTTPRequestHandler):
     body = b""
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        if self.path.startswith("/endless"):
+            self.endless()
+            return
         if self.path.startswith("/big"):
             payload = self.server.big
         else:
@@ -106,6 +111,18 @@ class Page(BaseHTTPRequestHandler):
         try:
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):  # the store's proxy hung up on us
+            self.server.broken = True
+
+    def endless(self) -> None:
+        """4 GiB, 1 MiB at a time, no length: minutes of work unless someone hangs up."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.end_headers()
+        chunk = bytes(2**20)
+        try:
+            for _ in range(4096):
+                self.wfile.write(chunk)
+        except (BrokenPipeError, ConnectionResetError):
             self.server.broken = True
 
     def log_message(self, *args) -> None:
