@@ -61,6 +61,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 10.0,
     },
     "expire-store-commands": {"task": "cloud.commands.tasks.expire_store_commands", "schedule": 10.0},
+    "deliver-due-store-commands": {
+        "task": "cloud.commands.tasks.deliver_due_store_commands",
+        "schedule": 10.0,
+    },
 }
 
 # A store whose last heartbeat is older than this is offline (the issue asks for < 60 s).

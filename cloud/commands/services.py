@@ -9,13 +9,15 @@ and the expiry sweep, or two acks, never undo each other.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.exceptions import ChannelFull
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from cloud.stores.models import Store
@@ -28,6 +30,9 @@ from .models import StoreCommand
 log = logging.getLogger(__name__)
 State = StoreCommand.State
 ACK_STATES = {State.DONE.value, State.FAILED.value}
+HAND_OVER_PATIENCE = 2.0  # seconds a batch may wait for full channels to drain
+PENDING_GRACE = timedelta(seconds=5)
+RESEND_SENT_AFTER = timedelta(seconds=60)
 
 
 def request_store_command(
@@ -147,19 +152,66 @@ def send_commands(outgoing: list[tuple[str, StoreCommand]]) -> int:
 
 
 async def hand_over(outgoing: list[tuple[str, StoreCommand]]) -> list[str]:
+    """Send the frames; the ids of those the channel layer took.
+
+    A full channel (the Redis layer queues every tunnel of a cloud process in one list of
+    limited capacity, which a chain-wide command fills at once) is tried again while the
+    receiving process drains it, for HAND_OVER_PATIENCE seconds per batch in all; after that,
+    the command stays as it was for deliver_due() or the store's next connect.
+    """
     layer, went = get_channel_layer(), []
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + HAND_OVER_PATIENCE
     for channel, command in outgoing:
-        frame = command_frame(command).to_json()
-        try:
-            await layer.send(channel, {"type": "tunnel.frame", "frame": frame})
-        except Exception as exc:  # ChannelFull, a Redis error: the outbox keeps the command
-            log.warning(
-                "store command not sent id=%s store=%s: %r", command.pk, command.store_id, exc
-            )
-            continue
-        log.info("store command sent id=%s store=%s", command.pk, command.store_id)
-        went.append(command.pk)
+        message = {"type": "tunnel.frame", "frame": command_frame(command).to_json()}
+        if await send_patiently(layer, channel, message, deadline):
+            went.append(command.pk)
+            log.info("store command sent id=%s store=%s", command.pk, command.store_id)
+        else:
+            log.warning("store command not sent id=%s store=%s", command.pk, command.store_id)
     return went
+
+
+async def send_patiently(layer, channel: str, message: dict, deadline: float) -> bool:
+    loop, pause = asyncio.get_running_loop(), 0.02
+    while True:
+        try:
+            await layer.send(channel, message)
+            return True
+        except ChannelFull:
+            if loop.time() + pause > deadline:
+                return False
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.5)
+        except Exception as exc:  # a Redis error: the outbox keeps the command
+            log.warning("channel layer refused a frame for %s: %r", channel, exc)
+            return False
+
+
+def deliver_due(*, now: datetime | None = None, limit: int = 5000) -> int:
+    """Send again what a live tunnel should have by now; how many went. Run by the periodic
+    sweep (where the channel layer reaches the tunnels' processes: Redis).
+
+    - `pending` commands of connected stores older than PENDING_GRACE: their request could
+      not hand them over (a full channel);
+    - `sent` commands unanswered for RESEND_SENT_AFTER on a live tunnel: the frame may have
+      been dropped by the channel layer (it expires unread messages). The store answers a
+      repeated id from its record, so a resend is safe.
+    """
+    if isinstance(get_channel_layer(), InMemoryChannelLayer):
+        return 0  # it reaches no tunnel outside this process: the connect sends them
+    now = now or timezone.now()
+    due = (
+        StoreCommand.objects.filter(expires_at__gt=now)
+        .exclude(store__tunnel_channel="")
+        .filter(
+            Q(state=State.PENDING, created_at__lt=now - PENDING_GRACE)
+            | Q(state=State.SENT, sent_at__lt=now - RESEND_SENT_AFTER)
+        )
+        .select_related("store")
+        .order_by("created_at")[:limit]
+    )
+    return send_commands([(command.store.tunnel_channel, command) for command in due])
 
 
 def command_frame(command: StoreCommand) -> frames.Frame:

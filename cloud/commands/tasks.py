@@ -9,3 +9,9 @@ from . import services
 def expire_store_commands() -> int:
     """Mark open commands past their expiry expired (the `monitor` command does the same)."""
     return services.expire_store_commands()
+
+
+@shared_task
+def deliver_due_store_commands() -> int:
+    """Send again what live tunnels should have by now (the `monitor` command does the same)."""
+    return services.deliver_due()

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from cloud.commands.services import expire_store_commands
+from cloud.commands.services import deliver_due, expire_store_commands
 from cloud.stores.services import mark_stale_stores_offline
 
 log = logging.getLogger(__name__)
@@ -53,3 +53,6 @@ class Command(BaseCommand):
         expired = expire_store_commands()
         if expired:
             self.stdout.write(f"store commands expired: {expired}")
+        resent = deliver_due()
+        if resent:
+            self.stdout.write(f"store commands sent again: {resent}")
