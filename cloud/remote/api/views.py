@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
 from cloud.core.permissions import OpsAccess
+from cloud.remote.models import RemoteRequest
 from cloud.remote.services import audit_visible_to
 
 from .serializers import AuditQuerySerializer, RemoteRequestSerializer
@@ -16,6 +17,8 @@ class RemoteAuditViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RemoteRequestSerializer
     permission_classes = [OpsAccess]
     required_scopes = ["ops"]
+    # Only for the schema (the id's type); every lookup goes through get_queryset, by who asks.
+    queryset = RemoteRequest.objects.none()
 
     def get_queryset(self):
         query = AuditQuerySerializer(data=self.request.query_params)
