@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from onprem.integrations.erp.models import SyncRun
@@ -8,6 +10,13 @@ from onprem.uplink.models import ReceivedCommand
 
 from .conftest import start_uplink, stop, wait_for_store
 from .store_commands_support import SilentErp, post_command, wait_for_command, wait_for_record
+
+
+def wait_for_sync_run(*, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not SyncRun.objects.exists():
+        assert time.monotonic() < deadline, "the store never started the ERP sync"
+        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -27,6 +36,7 @@ def test_it_does_not_run_a_command_again_after_the_store_was_killed_mid_run(
         wait_for_store(cloud, store_id, online=True, timeout=30)
         queued = post_command(cloud, store_id, "erp.sync", {"stock_only": True})
         wait_for_record(queued["id"], timeout=15)
+        wait_for_sync_run(timeout=15)  # the sync has begun: killing now cuts it mid-way
         uplink.kill()  # between delivery and ack: no result, no ack, no clean close
         uplink.wait(10)
         uplink = start_uplink(slow_erp_env)
