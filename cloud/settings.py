@@ -69,10 +69,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # A store whose last heartbeat is older than this is offline (the issue asks for < 60 s).
 STORE_OFFLINE_AFTER_SECONDS = env_int("SMARTCART_STORE_OFFLINE_AFTER", 30, minimum=5)
-
 # Remote access (docs/tunnel.md): how long a proxied request may wait for the store's answer
 # to begin, and then for each next piece of its body.
 REMOTE_TIMEOUT_SECONDS = env_int("SMARTCART_REMOTE_TIMEOUT_SECONDS", 30, minimum=1)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}
 ]
