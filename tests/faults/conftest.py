@@ -304,7 +304,9 @@ def outbox_counts(folder: Path) -> tuple[int, int]:
             seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
             appended += seq[0] if seq else 0
             # Delivered rows stay a minute for a replay after a reconnect: not waiting.
-            waiting += db.execute("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").fetchone()[0]
+            waiting += db.execute(
+                "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL"
+            ).fetchone()[0]
         except sqlite3.OperationalError:
             pass  # the agent is still creating it
         finally:

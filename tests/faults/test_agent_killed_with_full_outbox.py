@@ -89,7 +89,11 @@ def test_it_delivers_a_killed_agents_outbox_once(transactional_db, broker, crew,
     assert waiting_at_second_kill, "the outbox drained before the second kill: nothing left to test"
 
     agent = crew.start("agent", [sys.executable, "-m", "cart_agent"])
-    wait(lambda: len(outbox_readings(outbox, waiting_only=True)) < 50, 60, "the outbox drained by the third boot")
+    wait(
+        lambda: len(outbox_readings(outbox, waiting_only=True)) < 50,
+        60,
+        "the outbox drained by the third boot",
+    )
     time.sleep(1)
     agent.send_signal(signal.SIGTERM)
     assert agent.wait(30) == 0, crew.log("agent")

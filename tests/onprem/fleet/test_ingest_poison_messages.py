@@ -106,4 +106,3 @@ def test_it_dead_letters_a_message_whose_reading_raises_anything(fleet, monkeypa
         "ingest could not read it (ZeroDivisionError: injected)" in DeadLetter.objects.get().reason
     )
     assert sorted(CartReading.objects.values_list("seq", flat=True)) == [1, 3]
-
