@@ -25,6 +25,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import StreamingHttpResponse
 
 from smartcart import tunnel_frames as frames
+from smartcart.hop_by_hop import HOP_BY_HOP
 
 from .access import Refusal
 from .services import Attempt, record_request
@@ -34,10 +35,6 @@ MAX_REQUEST_BODY = 128 * 1024  # one frame carries the whole request (base64 fit
 AUDITS: set[asyncio.Task] = set()  # audit writes under way (a reference keeps each alive)
 PREFIX = re.compile(r"/remote/(?P<store>[A-Za-z0-9_.-]{1,64})(?P<rest>/.*)?\Z", re.S)
 RACK = re.compile(r"/racks/(?P<rack>[A-Za-z0-9_.+-]{1,64})(?P<rest>/.*)?\Z", re.S)
-HOP_BY_HOP = {
-    "connection", "keep-alive", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
-    "proxy-authorization", "proxy-authenticate", "proxy-connection",
-}  # fmt: skip
 # The cloud's own credentials and anything that claims who or where the client is never reach
 # the store: the store adds its own Authorization and X-SmartCart-Remote-User.
 NOT_FORWARDED = HOP_BY_HOP | {

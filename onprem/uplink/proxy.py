@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from onprem.core.tokens import issue_token
 from smartcart import tunnel_frames as frames
+from smartcart.hop_by_hop import HOP_BY_HOP
 
 log = logging.getLogger(__name__)
 CHUNK_BYTES = 128 * 1024  # base64 of it (171 KiB) keeps a frame under 256 KiB
@@ -44,10 +45,6 @@ SNEAKY_ESCAPES = re.compile(r"%(2e|2f|5c|25|00)", re.I)
 QUERY_CHARS = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:/?%@\[\]|^`{}\"<>]*")
 RACK_ID = re.compile(r"[A-Za-z0-9_.+-]{1,64}")
 USER = re.compile(r"[A-Za-z0-9@.+_ -]{1,150}")
-HOP_BY_HOP = {
-    "connection", "keep-alive", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
-    "proxy-authorization", "proxy-authenticate", "proxy-connection",
-}  # fmt: skip
 # Whatever the cloud sends, it never chooses the store's credentials, host or who is asking.
 NOT_FORWARDED = HOP_BY_HOP | {
     "host", "authorization", "cookie", "content-length", "forwarded", "x-real-ip",
