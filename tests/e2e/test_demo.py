@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def demo(tmp_path):
     ports = {flag: free_port() for flag in ("--onprem-port", "--cloud-port", "--mqtt-port", "--erp-port",
-                                            "--cashless-port")}
+                                            "--cashless-port", "--rack-page-port")}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTCART_", "DJANGO_SETTINGS"))}
     # A generated key may start with "-": it must still reach the cloud as a value, not an option.
     (tmp_path / "store-key").write_text("-leading-dash-store-key-0123456789")
@@ -77,6 +78,7 @@ def test_the_demo_runs_a_store_the_cloud_watches_and_stops_on_sigterm(demo):
     store = eventually(lambda: (s := ops.get("/api/v1/stores/store-001/").json()).get("online") and s, 60,
                        "the cloud sees the store online")
     assert store["heartbeat"]["carts"]["total"] == 24
+    down_the_chain(staff, ops, info)
 
     # The demo supervises its children: a killed ingest comes back and readings keep arriving.
     os.kill(info["processes"]["ingest"], signal.SIGKILL)
@@ -103,3 +105,32 @@ def test_the_demo_runs_a_store_the_cloud_watches_and_stops_on_sigterm(demo):
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(30) == 0
     assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+
+
+def down_the_chain(staff: httpx.Client, ops: httpx.Client, info: dict) -> None:
+    """What goes down: a staff command to a cart, a store command from the cloud, and the
+    store's API and a rack page opened from the cloud through the store's tunnel."""
+    sent = staff.post("/api/v1/carts/cart-001/commands/", json={"command": "locate", "args": {"seconds": 2}})
+    assert sent.status_code == 202, sent.text
+    done = eventually(lambda: (c := staff.get(f"/api/v1/commands/{sent.json()['id']}/").json())["state"]
+                      in ("done", "failed", "rejected", "expired") and c, 30, "the cart answers the command")
+    assert done["state"] == "done", done
+    unknown = staff.post("/api/v1/carts/cart-001/commands/", json={"command": "self_destruct"})
+    assert unknown.status_code == 400 and "self_destruct" in unknown.text
+
+    ping = ops.post("/api/v1/stores/store-001/commands/", json={"name": "ping", "args": {}})
+    assert ping.status_code == 202, ping.text
+    answered = eventually(lambda: (c := ops.get(f"/api/v1/store-commands/{ping.json()['id']}/").json())["state"]
+                          == "done" and c, 30, "the store answers the ping")
+    assert answered["result"]["store"] == "store-001"
+
+    carts = ops.get("/remote/store-001/api/v1/carts/")
+    assert carts.status_code == 200 and carts.json()["count"] == 24
+    rack_login = "Basic " + base64.b64encode(info["remote"]["rack_login"].encode()).decode()
+    page = eventually(lambda: (r := ops.get(info["remote"]["rack_page"].removeprefix(info["cloud_url"]),
+                                            headers={"X-SmartCart-Rack-Authorization": rack_login}))
+                      .status_code == 200 and r, 30, "the rack page answers through the tunnel")
+    assert "rack-04" in page.text
+    eventually(lambda: {row["path"] for row in ops.get("/api/v1/remote-audit/", params={"store": "store-001"})
+                        .json()["results"]} >= {"/api/v1/carts/", "/racks/rack-04/"}, 10,
+               "both remote requests are in the audit")
