@@ -125,7 +125,13 @@ def redis_settings(url: str | None) -> dict:
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
                 # A consumer waits on the layer with a 5 s blocking pop; redis-py 8's default
                 # 5 s socket timeout fired first and killed every idle tunnel consumer.
-                "CONFIG": {"hosts": [{"address": url, "socket_timeout": 30}]},
+                "CONFIG": {
+                    "hosts": [{"address": url, "socket_timeout": 30}],
+                    # All consumers of one process share one Redis list for their messages:
+                    # with the default 100, a command to 1,000 stores filled it and a third
+                    # waited for the sweep (docs/benchmarks.md, "Tunnels").
+                    "capacity": 5000,
+                },
             }
         },
         "CACHES": {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}},
