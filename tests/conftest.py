@@ -4,6 +4,7 @@ SMARTCART_DB_URL / SMARTCART_REDIS_URL / SMARTCART_MQTT_URL (CI sets all three).
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -118,9 +119,22 @@ def ingest_process(server_env):
         assert time.monotonic() < deadline, "ingest never subscribed"
         time.sleep(0.2)
     yield proc
-    if proc.poll() is None:
-        proc.terminate()
-        proc.wait(20)
+    proc.terminate()
+    assert ingest_stopped(proc, 20), "ingest did not stop within 20 s of SIGTERM (stacks in its stderr)"
+
+
+def ingest_stopped(proc: subprocess.Popen, seconds: float) -> bool:
+    """Whether an ingest process ended in time. One that did not prints its threads' stacks
+    (SIGUSR1) and is killed, so it never outlives its test and writes into the next one's data."""
+    try:
+        proc.wait(seconds)
+        return True
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGUSR1)
+        time.sleep(1)
+        proc.kill()
+        proc.wait(10)
+        return False
 
 
 @pytest.fixture

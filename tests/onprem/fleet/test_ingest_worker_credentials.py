@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from onprem.fleet import mqtt as fleet_mqtt
 from onprem.fleet.models import CartReading, IngestState
-from tests.conftest import ROOT
+from tests.conftest import ROOT, ingest_stopped
 
 from .conftest import cart_payload
 from .store_mosquitto import (
@@ -85,8 +85,8 @@ def test_it_runs_two_shared_workers_each_as_its_own_broker_user(
     finally:
         for worker in workers:
             worker.terminate()
-        for worker in workers:
-            worker.wait(20)
+        stuck = [w for w in workers if not ingest_stopped(w, 20)]
+    assert not stuck, "an ingest worker did not stop within 20 s of SIGTERM (stacks in its stderr)"
 
 
 def test_it_refuses_a_missing_or_empty_password_file(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import signal
 from pathlib import Path
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
                                        password=password)
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: pipeline.stopping.set())
+        # `kill -USR1 <pid>` prints every thread's stack to stderr: where a stuck ingest waits.
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
         pipeline.run()
 
 
