@@ -52,7 +52,7 @@ class IngestPipeline:
         self.name = name
         self.shared = shared
         self.store = store or settings.STORE_ID
-        self.inbox: queue.SimpleQueue[Message] = queue.SimpleQueue()
+        self.inbox: queue.SimpleQueue[Message | None] = queue.SimpleQueue()  # None: stop() woke it
         self.stopping = threading.Event()
         self.drain_until: float | None = None  # set when a stop starts draining the inbox
         self.client = fleet_mqtt.make_client(f"smartcart-{name}-{self.store}", manual_ack=True, persistent=True)
@@ -132,6 +132,21 @@ class IngestPipeline:
         directory.states_written_at = float("-inf")  # leaving: write the latest states now
         self.store_until_done([], directory)
 
+    def stop(self) -> None:
+        """Called by the SIGTERM/SIGINT handler: ask the loop to end, and wake it.
+
+        The wake-up item is needed: CPython 3.11's SimpleQueue.get(timeout=...) interrupted by
+        a signal just as its deadline passes goes on waiting with no timeout at all, so an idle
+        ingest never looked at `stopping` again (seen under load: a worker alive 20 s after
+        SIGTERM, main thread in a futex wait without timeout).
+        """
+        self.stopping.set()
+        self.wake()
+
+    def wake(self) -> None:
+        """Make a wait on the inbox return (from any signal handler, for the reason above)."""
+        self.inbox.put(None)
+
     def drained(self) -> bool:
         """Stopping: True once the inbox is empty, or DRAIN_SECONDS after the stop began even
         if messages keep arriving (a stop must end in bounded time; what was not stored was
@@ -166,15 +181,19 @@ class IngestPipeline:
         """
         limit, flush = settings.INGEST_BATCH_SIZE, settings.INGEST_FLUSH_MS / 1000
         try:
-            batch = [self.inbox.get(timeout=flush)]
+            first = self.inbox.get(timeout=flush)
         except queue.Empty:
             return []
-        deadline = time.monotonic() + flush
-        answered = batch[0].topic.endswith("/ack")
+        if first is None:
+            return []
+        batch, deadline = [first], time.monotonic() + flush
+        answered = first.topic.endswith("/ack")
         while len(batch) < limit:
             try:
-                batch.append(self.inbox.get_nowait())
-                answered = answered or batch[-1].topic.endswith("/ack")
+                message = self.inbox.get_nowait()
+                if message is not None:
+                    batch.append(message)
+                    answered = answered or message.topic.endswith("/ack")
             except queue.Empty:
                 if answered or time.monotonic() >= deadline:
                     break

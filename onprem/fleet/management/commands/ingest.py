@@ -34,9 +34,11 @@ class Command(BaseCommand):
             fleet_mqtt.use_credentials(pipeline.client, username=mqtt_user or settings.MQTT["username"] or "",
                                        password=password)
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: pipeline.stopping.set())
+            signal.signal(sig, lambda *_: pipeline.stop())
         # `kill -USR1 <pid>` prints every thread's stack to stderr: where a stuck ingest waits.
-        faulthandler.register(signal.SIGUSR1, all_threads=True)
+        # Every signal ingest handles also wakes its inbox (IngestPipeline.stop() says why).
+        signal.signal(signal.SIGUSR1, lambda *_: pipeline.wake())
+        faulthandler.register(signal.SIGUSR1, all_threads=True, chain=True)
         pipeline.run()
 
 
