@@ -60,16 +60,21 @@ def from_pidfile(component: Component) -> Found:
     return found
 
 
+def run_argv(argv, timeout: float) -> subprocess.CompletedProcess:
+    """Run a configured argv as is: no shell, no stdin, its output captured, bounded in time."""
+    return subprocess.run(
+        list(argv),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
 def from_command(command: tuple[str, ...]) -> Found:
     try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            timeout=PID_COMMAND_SECONDS,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+        done = run_argv(command, PID_COMMAND_SECONDS)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Found(None, f"pid_command failed: {exc}")
     raw = done.stdout.strip()
@@ -211,14 +216,7 @@ def restart_by_command(component: Component) -> dict:
     result = {"component": component.name, "how": "command", "argv": command}
     started = time.monotonic()
     try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            timeout=RESTART_COMMAND_SECONDS,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+        done = run_argv(command, RESTART_COMMAND_SECONDS)
     except subprocess.TimeoutExpired:
         return {
             **result,
