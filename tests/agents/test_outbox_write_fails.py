@@ -6,6 +6,8 @@ import time
 from cart_agent.hal.simulated import SimulatedCart
 from smartcart.protocol import Command
 
+NOT_RECORDED = "not recorded: OperationalError: database is locked"
+
 
 def test_it_keeps_publishing_and_answering_after_its_outbox_could_not_be_written(
     in_process_cart, listener, store, caplog
@@ -14,10 +16,14 @@ def test_it_keeps_publishing_and_answering_after_its_outbox_could_not_be_written
     listener.wait_for("cart-032", "telemetry", lambda d: d["seq"] >= 3)
 
     # Another process holds the outbox file's write lock for longer than SQLite waits (5 s):
-    # both the agent loop's appends and the network thread's deletes fail meanwhile.
+    # both the agent loop's appends and the network thread's deletes fail meanwhile. They
+    # share one lock in the agent, so an append may queue behind a 5 s delete: the lock is
+    # held until the agent has said an append failed (CI once released it too early).
     locker = sqlite3.connect(cart.outbox, isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")
-    time.sleep(6)
+    deadline = time.monotonic() + 30
+    while NOT_RECORDED not in caplog.text and time.monotonic() < deadline:
+        time.sleep(0.2)
     locker.execute("ROLLBACK")
     locker.close()
     seq = listener.on("cart-032", "telemetry")[-1][1]["seq"]
@@ -31,4 +37,4 @@ def test_it_keeps_publishing_and_answering_after_its_outbox_could_not_be_written
     )
     assert ack["state"] == "done"
     assert not cart.stopped.is_set()
-    assert "not recorded: OperationalError: database is locked" in caplog.text
+    assert NOT_RECORDED in caplog.text
