@@ -1,5 +1,5 @@
 """What a cart says and does: telemetry from its hardware, events when faults or the dock
-change, and the hardware commands staff may send."""
+change or a shopper presses the help button, and the hardware commands staff may send."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ class CartAgent:
     def sample(self, *, boot_id: str, seq: int, ts: datetime) -> CartTelemetry:
         health, dock = self.hal.health(), self.hal.dock()
         self._notice(set(health.faults), dock)
+        # One event per press: each becomes its own help request in the store.
+        self.noticed += [("help_requested", {})] * self.hal.help_presses()
         return CartTelemetry(
             device=self.device,
             boot_id=boot_id,

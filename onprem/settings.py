@@ -43,12 +43,15 @@ INSTALLED_APPS = [
     "onprem.integrations.erp",
     "onprem.uplink",
     "onprem.commands",
+    "onprem.shopping",
 ]
 
 MIDDLEWARE = tiersettings.MIDDLEWARE
 AUTHENTICATION_BACKENDS = tiersettings.AUTHENTICATION_BACKENDS
 
 ROOT_URLCONF = "onprem.urls"
+# Threads serving HTTP in each server process (onprem/asgi.py): each holds one database connection.
+HTTP_THREADS = env_int("SMARTCART_HTTP_THREADS", 10, minimum=1)
 ASGI_APPLICATION = "onprem.asgi.application"
 WSGI_APPLICATION = None
 TEMPLATES = tiersettings.TEMPLATES
@@ -76,6 +79,8 @@ INGEST_FLUSH_MS = env_int("SMARTCART_INGEST_FLUSH_MS", 200, minimum=10)
 # How far ahead of the store's clock a reading's ts may be before it is dead-lettered.
 INGEST_MAX_SKEW_SECONDS = env_int("SMARTCART_INGEST_MAX_SKEW_S", 300, minimum=0)
 LOW_BATTERY_PERCENT = env_int("SMARTCART_LOW_BATTERY", 20, minimum=1)
+# Pairing a shopper with a cart below this charge is refused (reason low_battery).
+SHOPPING_MIN_BATTERY_PERCENT = env_int("SMARTCART_SHOPPING_MIN_BATTERY", 30, minimum=0)
 
 CLOUD_URL = env_url("SMARTCART_CLOUD_URL", ("http", "https", "ws", "wss")) or "ws://127.0.0.1:8100"
 CLOUD_STORE_KEY = env_secret("SMARTCART_CLOUD_STORE_KEY", "")
@@ -108,8 +113,15 @@ RUN_DIR = Path(env_str("SMARTCART_RUN_DIR", str(VAR_DIR / "run")))
 COMPONENTS = load_components(env_str("SMARTCART_COMPONENTS", ""), log_dir=LOG_DIR, run_dir=RUN_DIR)
 SUPPORT_BUNDLE_DIR = VAR_DIR / "support-bundles"
 
+# Shoppers sign themselves up (/api/v1/shopper/accounts/): Django's full set of checks.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
 ]
 LOGIN_URL = "/accounts/login/"
 
@@ -122,14 +134,36 @@ OAUTH2_PROVIDER = tiersettings.oauth2_provider(
         "integration": "Store systems (ERP, payment terminals)",
     },
     validator="onprem.core.oauth.RoleValidator",
-    token_seconds=env_int("SMARTCART_TOKEN_SECONDS", 3600, minimum=60),
+    # 15 minutes: the shopper app refreshes (rotated, replay revokes the family: RFC 9700).
+    token_seconds=env_int("SMARTCART_TOKEN_SECONDS", 900, minimum=60),
     https_only=PRODUCTION,
 )
 
 REST_FRAMEWORK = tiersettings.rest_framework("onprem.core.api.errors.exception_handler")
+# Shopper sign-ups per client address (a burst, and an hour); the address is the peer's
+# unless SMARTCART_PROXIES says how many proxies in front append to X-Forwarded-For. The
+# demo's simulated shoppers all sign up from one address, beside the app being tried out.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "shopper_signup_burst": env_str("SMARTCART_SIGNUP_BURST", "5/min" if PRODUCTION else "30/min"),
+    "shopper_signup_hourly": env_str(
+        "SMARTCART_SIGNUP_HOURLY", "20/hour" if PRODUCTION else "300/hour"
+    ),
+}
+# Pairing codes that no cart has, per shopper: a person mistypes one now and then; guessing
+# cart codes (40 bits each) takes millions of tries.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["shopper_pairing"] = env_str(
+    "SMARTCART_PAIRING_RATE", "10/min"
+)
+REST_FRAMEWORK["NUM_PROXIES"] = env_int("SMARTCART_PROXIES", 0, minimum=0)
 SPECTACULAR_SETTINGS = tiersettings.spectacular(
     "SmartCart on-prem API", oauth2_flows=("authorizationCode", "clientCredentials")
 )
+# Shopping has three "state" fields: each its own named enum for the app's generated client.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "SessionStateEnum": "onprem.shopping.choices.SessionState",
+    "HelpStateEnum": "onprem.shopping.choices.HelpState",
+    "PaymentStateEnum": "onprem.shopping.choices.PaymentState",
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("SMARTCART_TIME_ZONE", "UTC")
@@ -157,6 +191,16 @@ CASHLESS_PAYMENT_TYPE = env_str("SMARTCART_CASHLESS_PAYMENT_TYPE", "")
 # Where the terminal can reach this server; events arrive at <base>/api/v1/integrations/cashless/events/<secret>/
 CASHLESS_CALLBACK_BASE = env_url("SMARTCART_CASHLESS_CALLBACK_BASE", ("http", "https")) or ""
 CASHLESS_EVENT_SECRET = env_secret("SMARTCART_CASHLESS_EVENT_SECRET", "")
+# The shopper app's checkout (docs/shopper-api/checkout.md): a basket goes to the terminal as
+# lines of one product that takes any price (CustomValueProduct), credits = the store's money.
+SHOPPING_CASHLESS_PRODUCT = env_str("SMARTCART_SHOPPING_CASHLESS_PRODUCT", "deli")
+SHOPPING_CASHLESS_VARIANT = env_str("SMARTCART_SHOPPING_CASHLESS_VARIANT", "weighed")
+SHOPPING_TILL_TIMEOUT_SECONDS = env_int("SMARTCART_SHOPPING_TILL_TIMEOUT_SECONDS", 900, minimum=60)
+SHOPPING_PAYMENT_SWEEP_SECONDS = env_int("SMARTCART_SHOPPING_PAYMENT_SWEEP_SECONDS", 10, minimum=1)
+CELERY_BEAT_SCHEDULE["shopping-payment-sweep"] = {
+    "task": "onprem.shopping.tasks.sweep_payments",
+    "schedule": float(SHOPPING_PAYMENT_SWEEP_SECONDS),
+}
 
 # ERP connector (Presence, seed 002): docs/integrations/erp.md. The defaults reach the emulator.
 from celery.schedules import crontab as _crontab  # noqa: E402

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", include("onprem.fleet.api.urls")),
     path("api/v1/", include("onprem.commands.urls")),
     path("api/v1/", include("onprem.uplink.urls")),
+    path("", include("onprem.shopping.urls")),
     path("api/v1/integrations/cashless/", include("onprem.integrations.cashless.urls")),
     path("api/v1/integrations/erp/", include("onprem.integrations.erp.urls")),
 ]

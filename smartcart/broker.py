@@ -22,10 +22,27 @@ def broker_config(host: str, port: int) -> dict:
     }
 
 
-async def serve(host: str, port: int) -> None:
+def spec_broker_class():
+    """amqtt's Broker, sending a client only the retained messages of its own subscriptions.
+
+    amqtt 0.12 also sends every connecting client the retained messages that match *any*
+    client's subscription (on connect it walks the broker-wide subscription table): with an
+    ingest subscribed to "#", each new client received every retained status on the broker,
+    other stores' included. MQTT (and Mosquitto) send retained messages for the client's own
+    subscriptions only."""
     from amqtt.broker import Broker
 
-    broker = Broker(broker_config(host, port))
+    class SpecBroker(Broker):
+        async def _publish_retained_messages_for_subscription(self, subscription, session) -> None:
+            subscribers = self._subscriptions.get(subscription[0], [])
+            if any(s.client_id == session.client_id for s, _ in subscribers):
+                await super()._publish_retained_messages_for_subscription(subscription, session)
+
+    return SpecBroker
+
+
+async def serve(host: str, port: int) -> None:
+    broker = spec_broker_class()(broker_config(host, port))
     await broker.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

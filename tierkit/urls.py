@@ -18,9 +18,16 @@ OAUTH2_ENDPOINTS = [
     path("introspect/", oauth2_views.IntrospectTokenView.as_view(), name="introspect"),
 ]
 
+
 # Where /o/authorize/ sends a visitor to sign in: any active user (a shopper, an ops-group
 # member), which the admin's own login, for staff only, would turn away. Throttled by axes.
-SIGN_IN = LoginView.as_view(
+class SignInView(LoginView):
+    def get_template_names(self) -> list[str]:
+        # A tier may dress the page up (on-prem: a link to its shopper sign-up page).
+        return ["smartcart/login.html", *super().get_template_names()]
+
+
+SIGN_IN = SignInView.as_view(
     template_name="admin/login.html",
     extra_context={"site_header": "SmartCart", "site_title": "SmartCart"},
 )

@@ -49,6 +49,11 @@ class CartHardware(ABC):
     def reboot(self) -> None:
         """Restart the cart's computer; transient faults (e.g. a hung scanner) clear."""
 
+    def help_presses(self) -> int:
+        """How often the cart's help button was pressed since the last call (a driver counts
+        presses as they happen and hands the count over here). 0 on carts without a button."""
+        return 0
+
     @abstractmethod
     def show_message(self, *, text: str, seconds: float) -> None:
         """Show `text` on the cart's screen for `seconds` (e.g. "Please return me to rack 2")."""

@@ -138,6 +138,17 @@ class SimulatedCart(CartHardware):
 
     def __init__(self, world, device: str) -> None:
         self.world, self.device = world, device
+        self.presses = 0  # help button presses not yet handed to the agent
+
+    def press_help_button(self) -> None:
+        """A shopper presses the cart's help button (the simulator, or a test)."""
+        with self.world.lock:
+            self.presses += 1
+
+    def help_presses(self) -> int:
+        with self.world.lock:
+            presses, self.presses = self.presses, 0
+        return presses
 
     def _body(self):
         self.world.advance()

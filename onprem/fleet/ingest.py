@@ -261,6 +261,7 @@ def store_batch(messages: list[Message], directory: DeviceDirectory, *, ingest_n
         insert_readings(batch.cart_readings)
         RackReading.objects.bulk_create([row for row, _ in batch.rack_readings], ignore_conflicts=True)
         DeviceEvent.objects.bulk_create(batch.events, ignore_conflicts=True)
+        open_help_requests(batch.events)
         settle_commands(batch)
         DeadLetter.objects.bulk_create(batch.dead)
         if write_states:
@@ -278,6 +279,29 @@ def store_batch(messages: list[Message], directory: DeviceDirectory, *, ingest_n
         pending, directory.states_written_at = {}, time.monotonic()
     directory.pending_states = pending
     return batch
+
+
+def open_help_requests(events: list[DeviceEvent]) -> None:
+    """A cart's help button (event `help_requested`) becomes a help request in the batch's own
+    transaction: the request exists exactly when the event does, and a redelivered event makes
+    none (shopping.help keys requests by event). Batches without the event pay one scan of
+    their few events. A bug in the hook costs the request, logged, never the batch: its
+    savepoint is rolled back and the batch commits. A deadlock or an outage goes up and the
+    batch is retried, as after any other statement of it."""
+    pressed = [e for e in events if e.event == "help_requested"]
+    if not pressed:
+        return
+    from onprem.shopping.help import help_from_cart_events  # shopping builds on fleet, not back
+
+    try:
+        with transaction.atomic():
+            help_from_cart_events(events=pressed)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:  # noqa: BLE001 - a help request must never cost the store its telemetry
+        if transaction.get_rollback():  # the batch's transaction itself is broken: retry it
+            raise
+        log.exception("ingest could not open help requests for %d cart events", len(pressed))
 
 
 def newest_per_cart(pending: dict[str, Latest], latest: list[Latest]) -> dict[str, Latest]:

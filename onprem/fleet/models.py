@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from .choices import DeviceKind, Health
+from .pairing import new_pairing_code
 
 
 class Store(models.Model):
@@ -55,6 +56,8 @@ class Cart(Device):
     # A shopper is using the cart (set by the shopping flow): `lock` and `maintenance` then
     # need a staff user's `force`.
     in_session = models.BooleanField(default=False)
+    # Printed on the cart (a QR in real life): the shopper app pairs with the cart by it.
+    pairing_code = models.CharField(max_length=8, unique=True, default=new_pairing_code)
 
     kind = DeviceKind.CART
 

@@ -31,6 +31,7 @@ class Provisioned:
     device_id: str
     username: str
     password: str  # plaintext, shown once: only its hash is stored
+    pairing_code: str = ""  # a cart's: printed on it, the shopper app pairs with it (racks: "")
 
 
 def current_store() -> Store:
@@ -61,7 +62,11 @@ def provision_device(*, kind: str, device_id: str, name: str = "", slot_count: i
         if kind == DeviceKind.RACK:
             Slot.objects.bulk_create(Slot(rack=device, number=n) for n in range(1, slot_count + 1))
     log.info("provisioned kind=%s device=%s", kind, device_id)
-    return Provisioned(kind, device_id, device.mqtt_username, password)
+    return Provisioned(kind, device_id, device.mqtt_username, password, code_of(device))
+
+
+def code_of(device: Cart | Rack) -> str:
+    return getattr(device, "pairing_code", "")
 
 
 def rotate_device_password(*, device_id: str) -> Provisioned:
@@ -71,7 +76,7 @@ def rotate_device_password(*, device_id: str) -> Provisioned:
             password = credentials.new_password()
             device.mqtt_password_hash = credentials.mosquitto_hash(password)
             device.save(update_fields=["mqtt_password_hash"])
-            return Provisioned(model.kind, device_id, device.mqtt_username, password)
+            return Provisioned(model.kind, device_id, device.mqtt_username, password, code_of(device))
     raise FleetError(f"device {device_id} is not provisioned")
 
 

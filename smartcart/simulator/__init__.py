@@ -4,12 +4,18 @@
 
 Carts leave their racks to go shopping (draining), come back and dock into a free slot
 (charging); faults come and go. Racks report exactly the carts that say they are docked in them.
+
+With --shoppers N, carts leave only with a shopper: N simulated shoppers drive the store's real
+API (sign up, PKCE sign-in, pair by the cart's code from --credentials, scan the ERP's
+catalog, ask for help, pay by tag on the cashless emulator or at the till, bring the cart
+back). The till's token comes from SMARTCART_TILL_TOKEN, the ERP's from SMARTCART_ERP_TOKEN.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -82,6 +88,15 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="stop after this many seconds",
     )
+    shop = p.add_argument_group("shoppers (the store's real API)")
+    shop.add_argument(
+        "--shoppers", type=positive(int, 0, 500), default=0, help="simulated shoppers (default 0)"
+    )
+    shop.add_argument("--api", help="the store's on-prem URL, e.g. http://127.0.0.1:8000")
+    shop.add_argument("--client-id", help="the shopper app's public OAuth2 client id")
+    shop.add_argument("--redirect-uri", help="the shopper app's registered redirect URI")
+    shop.add_argument("--erp", default="http://127.0.0.1:8300", help="the ERP, for its catalog")
+    shop.add_argument("--cashless", help="the cashless emulator, whose control API takes a tag")
     p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return p
 
@@ -102,6 +117,7 @@ def build_fleet(args: argparse.Namespace):
         speed=args.speed,
     )
     outbox_dir = args.outbox_dir or Path("var") / "simulator" / args.store
+    world.departures = not args.shoppers
     return Fleet(
         store=args.store,
         world=world,
@@ -112,11 +128,45 @@ def build_fleet(args: argparse.Namespace):
     )
 
 
-def run(fleet, duration: float | None) -> None:
+def build_shoppers(args: argparse.Namespace, fleet):
+    from .shoppers import Shoppers, Store
+
+    if not args.shoppers:
+        return None
+    missing = [flag for flag in ("api", "client_id", "redirect_uri") if not getattr(args, flag)]
+    if missing:
+        raise ConfigError(
+            "--shoppers needs " + ", ".join("--" + m.replace("_", "-") for m in missing)
+        )
+    codes = {d: c["pairing_code"] for d, c in fleet.credentials.items() if c.get("pairing_code")}
+    if not codes:
+        raise ConfigError("--shoppers needs --credentials with a pairing_code per cart")
+    for device, code in codes.items():  # print each cart's sticker
+        if device in fleet.world.carts:
+            fleet.world.carts[device].sticker = code
+    store = Store(
+        api_url=args.api,
+        client_id=args.client_id,
+        redirect_uri=args.redirect_uri,
+        world=fleet.world,
+        pairing_codes=codes,
+        erp_url=args.erp,
+        erp_token=os.environ.get("SMARTCART_ERP_TOKEN") or "emulator-token",
+        cashless_url=args.cashless,
+        till_token=os.environ.get("SMARTCART_TILL_TOKEN") or None,
+        speed=args.speed,
+        seed=args.seed,
+    )
+    return Shoppers(store, args.shoppers)
+
+
+def run(fleet, duration: float | None, shoppers=None) -> None:
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())
     fleet.start()
+    if shoppers is not None:
+        shoppers.start()
     log.info(
         "simulating %d racks and %d carts of store %s",
         len(fleet.world.racks),
@@ -133,6 +183,10 @@ def run(fleet, duration: float | None) -> None:
             fleet.world.census(),
             fleet.connected(),
         )
+        if shoppers is not None:
+            log.info("store %s: shoppers' trips %s", fleet.store, shoppers.store.trips)
+    if shoppers is not None:
+        shoppers.stop()
     fleet.stop()
 
 
@@ -141,10 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per shopper request is noise
     try:
         fleet = build_fleet(args)
+        shoppers = build_shoppers(args, fleet)
     except ConfigError as exc:
         print(f"smartcart simulate: {exc}", file=sys.stderr)
         return 2
-    run(fleet, args.duration)
+    run(fleet, args.duration, shoppers)
     return 0

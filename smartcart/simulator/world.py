@@ -36,6 +36,8 @@ class SimCart:
     beeping_until: float = 0.0
     message: str = ""  # what the cart's screen shows (display_message), until message_until
     message_until: float = 0.0
+    with_shopper: bool = False  # taken by a simulated shopper of the real API, until given back
+    sticker: str = ""  # the pairing code printed on the cart, which a shopper's app reads
 
     def may_leave(self) -> bool:
         return (
@@ -54,6 +56,7 @@ class StoreWorld:
     docked_share: float = 0.5
     clock: Callable[[], float] = time.monotonic
     moving: bool = True  # False freezes who is where (batteries still change)
+    departures: bool = True  # False: carts leave their racks only with a shopper (take())
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
@@ -95,7 +98,7 @@ class StoreWorld:
             docked = cart.dock is not None
             cart.physics.step(
                 seconds,
-                in_use=not docked and cart.trip_left > 0,
+                in_use=not docked and (cart.trip_left > 0 or cart.with_shopper),
                 can_charge=docked and self.powered[cart.dock],
             )
             if self.moving:
@@ -103,8 +106,14 @@ class StoreWorld:
 
     def _move(self, cart: SimCart, seconds: float) -> None:
         if cart.dock is not None:
-            if cart.may_leave() and self.rng.random() < seconds / MEAN_DOCKED_SECONDS:
+            if (
+                self.departures
+                and cart.may_leave()
+                and self.rng.random() < seconds / MEAN_DOCKED_SECONDS
+            ):
                 self._undock(cart)
+            return
+        if cart.with_shopper:  # the shopper brings it back (give_back), flat battery or not
             return
         cart.trip_left = max(0.0, cart.trip_left - seconds)
         if cart.physics.soc < RETURN_BELOW_SOC:
@@ -124,13 +133,44 @@ class StoreWorld:
         cart.dock = None
         cart.trip_left = self.rng.uniform(*TRIP_SECONDS)
 
+    def idle_docked(self) -> list[str]:
+        """Carts in a slot that a shopper could take now: charged enough, no fault, not locked."""
+        with self.lock:
+            return [
+                c.device
+                for c in self.carts.values()
+                if c.dock is not None and not c.with_shopper and c.may_leave()
+            ]
+
+    def take(self, device: str) -> bool:
+        """A shopper paired with this docked cart: it leaves its rack and drains while in use."""
+        with self.lock:
+            self.advance()
+            cart = self.carts[device]
+            if cart.dock is None or cart.with_shopper:
+                return False
+            self.slots[cart.dock] = None
+            cart.dock, cart.trip_left, cart.with_shopper = None, 0.0, True
+            return True
+
+    def give_back(self, device: str) -> None:
+        """The shopper is done: the cart docks into a free slot (now, or once one frees up)."""
+        with self.lock:
+            self.advance()
+            cart = self.carts[device]
+            if cart.with_shopper:
+                cart.with_shopper = False
+                self._dock(cart)
+
     def census(self) -> dict[str, int]:
         """How many carts are docked, out shopping, and in fault: what the demo must show."""
         with self.lock:
             carts = self.carts.values()
             return {
                 "docked": sum(c.dock is not None for c in carts),
-                "shopping": sum(c.dock is None and c.trip_left > 0 for c in carts),
+                "shopping": sum(
+                    c.dock is None and (c.trip_left > 0 or c.with_shopper) for c in carts
+                ),
                 "charging": sum(c.physics.amps > 0 for c in carts),
                 "fault": sum(c.physics.has_fault() for c in carts),
             }

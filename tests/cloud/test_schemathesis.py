@@ -8,46 +8,23 @@ of them with a heartbeat. A failure prints the request to replay.
 from __future__ import annotations
 
 import pytest
-import schemathesis
 from django.contrib.auth import get_user_model
-from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
-from schemathesis.config import SchemathesisConfig
 
 from cloud.core.tokens import issue_token
+from tests.fuzzing import business_rule, tier_schema
 
 from .conftest import seen
 
-FUZZ_EXAMPLES = 15
-SEED = 13
 ARGS_STATUSES = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
 
 
-def fuzz_config() -> SchemathesisConfig:
-    return SchemathesisConfig.from_dict(
-        {
-            "seed": SEED,
-            "generation": {
-                "mode": "all",
-                "max-examples": FUZZ_EXAMPLES,
-                "with-security-parameters": False,
-            },
-            "checks": {"enabled": True},
-            "operations": [
-                {
-                    # A store command's args depend on its name (docs/tunnel.md, "Commands"),
-                    # which the schema cannot say: a well-shaped body with wrong args is a 400.
-                    "include-path-regex": "^/api/v1/(stores/\\{code\\}/commands|store-commands)/$",
-                    "checks": {"positive_data_acceptance": {"expected-statuses": ARGS_STATUSES}},
-                },
-            ],
-        }
-    )
-
-
-# The schema view needs no database, so the schema loads at collection and each operation is a test.
-schema = schemathesis.openapi.from_wsgi(
-    "/api/schema/?format=json", get_wsgi_application(), config=fuzz_config()
+schema = tier_schema(
+    # A store command's args depend on its name (docs/tunnel.md, "Commands"), which the schema
+    # cannot say: a well-shaped body with wrong args is a 400.
+    business_rule(
+        ARGS_STATUSES, path_regex="^/api/v1/(stores/\\{code\\}/commands|store-commands)/$"
+    ),
 )
 
 

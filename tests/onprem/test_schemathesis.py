@@ -11,18 +11,14 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import schemathesis
 from django.contrib.auth import get_user_model
-from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
-from schemathesis.config import SchemathesisConfig
 
 from onprem.core.tokens import issue_token
 from onprem.fleet.ingest import DeviceDirectory, Message, store_batch
 from onprem.fleet.services import provision_device
+from tests.fuzzing import business_rule, tier_schema
 
-FUZZ_EXAMPLES = 15
-SEED = 13
 WINDOW_STATUSES = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
@@ -44,37 +40,13 @@ def reading(seq: int) -> Message:
     )
 
 
-def fuzz_config() -> SchemathesisConfig:
-    return SchemathesisConfig.from_dict(
-        {
-            "seed": SEED,
-            "generation": {
-                "mode": "all",
-                "max-examples": FUZZ_EXAMPLES,
-                "with-security-parameters": False,
-            },
-            "checks": {"enabled": True},
-            "operations": [
-                {
-                    # since >= until passes the schema (OpenAPI cannot relate two parameters)
-                    # yet is a 400 that says "since must be before until".
-                    "include-path": "/api/v1/carts/{device_id}/telemetry/",
-                    "checks": {"positive_data_acceptance": {"expected-statuses": WINDOW_STATUSES}},
-                },
-                {
-                    # A command's args depend on its name (docs/protocol.md's table), which the
-                    # schema cannot say: a well-shaped body with the wrong args is a 400.
-                    "include-path-regex": "^/api/v1/(carts|racks)/\\{device_id\\}/commands/$",
-                    "checks": {"positive_data_acceptance": {"expected-statuses": WINDOW_STATUSES}},
-                },
-            ],
-        }
-    )
-
-
-# The schema view needs no database, so the schema loads at collection and each operation is a test.
-schema = schemathesis.openapi.from_wsgi(
-    "/api/schema/?format=json", get_wsgi_application(), config=fuzz_config()
+schema = tier_schema(
+    # since >= until passes the schema (OpenAPI cannot relate two parameters) yet is a 400
+    # that says "since must be before until".
+    business_rule(WINDOW_STATUSES, path="/api/v1/carts/{device_id}/telemetry/"),
+    # A command's args depend on its name (docs/protocol.md's table), which the schema cannot
+    # say: a well-shaped body with the wrong args is a 400.
+    business_rule(WINDOW_STATUSES, path_regex="^/api/v1/(carts|racks)/\\{device_id\\}/commands/$"),
 )
 
 

@@ -30,11 +30,15 @@ class CartSerializer(serializers.ModelSerializer):
     last_reading_at = serializers.DateTimeField(
         source="state.reading_at", default=None, read_only=True, allow_null=True
     )
+    pairing_code = serializers.CharField(
+        read_only=True, help_text="printed on the cart (its QR): the shopper app pairs with it"
+    )
+    in_session = serializers.BooleanField(read_only=True, help_text="a shopper is using the cart")
 
     class Meta:
         model = Cart
         fields = ["device_id", "name", "online", "last_seen", "last_reading_at", "battery", "health",
-                  "fault_codes", "dock", "firmware", "boot_id"]
+                  "fault_codes", "dock", "firmware", "boot_id", "pairing_code", "in_session"]
 
     @staticmethod
     def state(cart: Cart) -> CartState | None:

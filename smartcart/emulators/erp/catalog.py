@@ -1,7 +1,9 @@
 """The emulator's sample catalog: a few hundred supermarket products, generated the same every time.
 
 Records use the ERP's own field names (Portuguese, as Presence does); the connector's field
-map translates them to ours. EAN-13 barcodes carry valid check digits.
+map translates them to ours. EAN-13 barcodes carry valid check digits. Products sold by weight (kg) also carry the
+in-store barcode a scale prints for them with the value zeroed (`21 IIIII 00000 C`, IIIII the
+product's number): a label `21 IIIII VVVVV C` weighs VVVVV grams.
 """
 
 from __future__ import annotations
@@ -59,6 +61,13 @@ def ean13(rng: random.Random) -> str:
     return first12 + ean13_check_digit(first12)
 
 
+def weighed_barcode(n: int) -> str:
+    """The in-store EAN-13 a scale prints for product n, its value zeroed: how the catalog
+    knows a product sold by weight (no random draw: the rest of the catalog stays the same)."""
+    first12 = f"21{n % 100000:05d}00000"
+    return first12 + ean13_check_digit(first12)
+
+
 def sample_products(count: int = 300, seed: int = 2) -> list[dict]:
     """`count` products with one or two barcodes each, prices, VAT rates and stock."""
     rng = random.Random(seed)
@@ -74,6 +83,8 @@ def _product(rng: random.Random, n: int, seen: set[str]) -> dict:
         if code not in seen:
             seen.add(code)
             barcodes.append(code)
+    if unit == "kg":  # a scale's label names it: 21 IIIII VVVVV C (weight in grams), value 0 here
+        barcodes.append(weighed_barcode(n))
     return {
         "codigo": f"P{n:05d}",
         "descricao": f"{family} {rng.choice(BRANDS)} {n}",

@@ -4,34 +4,17 @@ staff token, which this endpoint answers 403): every answer as the schema says, 
 from __future__ import annotations
 
 import pytest
-import schemathesis
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
-from schemathesis.config import SchemathesisConfig
 
 from onprem.core.tokens import issue_token
 from onprem.uplink.actions import ACTIONS
-from tests.onprem.test_schemathesis import FUZZ_EXAMPLES, SEED
+from tests.fuzzing import tier_schema
 
 from .remote_actions import demo_table
 
-# The suite's settings, without its per-operation section (which would undo the path filter).
-CONFIG = SchemathesisConfig.from_dict(
-    {
-        "seed": SEED,
-        "generation": {
-            "mode": "all",
-            "max-examples": FUZZ_EXAMPLES,
-            "with-security-parameters": False,
-        },
-        "checks": {"enabled": True},
-    }
-)
-schema = schemathesis.openapi.from_wsgi(
-    "/api/schema/?format=json", get_wsgi_application(), config=CONFIG
-).include(path_regex="^/api/v1/support-bundles/")
+schema = tier_schema(path_regex="^/api/v1/support-bundles/")
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--slots", type=int, default=10, help="slots per rack")
         parser.add_argument("--name", default="")
         parser.add_argument("--rotate", action="store_true", help="issue a new password for existing devices")
-        parser.add_argument("--json", dest="as_json", action="store_true", help="print {device: {username, password}}")
+        parser.add_argument("--json", dest="as_json", action="store_true", help="print {device: {username, password[, pairing_code]}}")
 
     def handle(self, *args, kind, device_ids, slots, name, rotate, as_json: bool, **options):
         issued = {}
@@ -29,8 +29,11 @@ class Command(BaseCommand):
             except FleetError as exc:
                 raise CommandError(str(exc)) from None
             issued[device_id] = {"username": done.username, "password": done.password}
+            pairing = f" pairing_code={done.pairing_code}" if done.pairing_code else ""
+            if done.pairing_code:  # a cart's: printed on it for the shopper app
+                issued[device_id]["pairing_code"] = done.pairing_code
             if not as_json:
-                self.stdout.write(f"{kind} {device_id}: username={done.username} password={done.password}")
+                self.stdout.write(f"{kind} {device_id}: username={done.username} password={done.password}{pairing}")
         if as_json:
             self.stdout.write(json.dumps(issued, indent=2))
 
