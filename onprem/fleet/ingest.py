@@ -84,6 +84,10 @@ class Batch:
         out once the batch is committed."""
         return [(where.kind, where.device) for where, status, _ in self.statuses if status.state == "online"]
 
+    def stored_anything(self) -> bool:
+        """Whether the apps above the fleet have anything to hear (an idle flush has not)."""
+        return bool(self.cart_telemetry or self.rack_readings or self.events or self.statuses or self.acks)
+
 
 class DeviceDirectory:
     """What ingest must know of the fleet on every message, kept in memory: which device ids
@@ -313,14 +317,16 @@ def newest_per_cart(pending: dict[str, Latest], latest: list[Latest]) -> dict[st
     return merged
 
 
-def store_one_by_one(messages: list[Message], directory: DeviceDirectory, *, ingest_name: str) -> None:
+def store_one_by_one(messages: list[Message], directory: DeviceDirectory, *, ingest_name: str) -> list[Batch]:
     """The slow path after a batch failed: each message alone, a failing one dead-lettered.
+    Returns the batches stored (one per message that was).
 
     A database outage still propagates (the caller retries the batch); anything else that one
     message trips is that message's fault and costs only that message."""
+    stored: list[Batch] = []
     for message in messages:
         try:
-            store_batch([message], directory, ingest_name=ingest_name)
+            stored.append(store_batch([message], directory, ingest_name=ingest_name))
         except Exception as exc:  # noqa: BLE001
             if is_outage(exc):
                 raise
@@ -328,6 +334,7 @@ def store_one_by_one(messages: list[Message], directory: DeviceDirectory, *, ing
             letter = dead_letter(topic=message.topic, payload=message.payload, received_at=message.received_at,
                                  reason=f"ingest could not store it ({type(exc).__name__}: {exc})")
             letter.save()
+    return stored
 
 
 def is_outage(exc: BaseException) -> bool:

@@ -30,6 +30,7 @@ from .ingest import (
     store_one_by_one,
 )
 from .services import mark_silent_devices_offline, record_ingest_end, record_ingest_start
+from .signals import batch_stored, tell
 
 log = logging.getLogger(__name__)
 # Everything on the store's broker: ingest stores its store's telemetry, status and events,
@@ -203,11 +204,10 @@ class IngestPipeline:
     def store_until_done(self, messages: list[Message], directory: DeviceDirectory) -> None:
         """Keep the batch (un-acked) until the database takes it: an outage loses nothing, and
         on SIGTERM during one the broker keeps the messages for the next start."""
-        online: list[tuple[str, str]] = []
+        stored: list[Batch] = []
         while True:
             try:
-                online = store_batch(messages, directory, ingest_name=self.name,
-                                     state_every=STATE_EVERY_SECONDS).online()
+                stored = [store_batch(messages, directory, ingest_name=self.name, state_every=STATE_EVERY_SECONDS)]
                 break
             except Exception as exc:  # noqa: BLE001 - nothing in one batch may stop ingest
                 if is_outage(exc):
@@ -218,24 +218,29 @@ class IngestPipeline:
                     continue
             # Not an outage: one message trips the database or ingest. Find it, keep the rest.
             log.exception("ingest batch of %d failed, storing one by one", len(messages))
-            if self.store_each(messages, directory):
+            stored = self.store_each(messages, directory)
+            if stored is not None:
                 break
             if self.stopping.is_set():
                 return
         for message in messages:
             if message.mid:
                 self.client.ack(message.mid, 1)
-        # Committed: a device this batch says is online gets what waits for it now.
-        self.commands.send_waiting(online)
+        # Committed: a device this batch says is online gets what waits for it now, and the
+        # apps above the fleet (alerts, dashboard) hear what was stored.
+        for batch in stored:
+            self.commands.send_waiting(batch.online())
+            if batch.stored_anything():
+                tell(batch_stored, batch=batch)
 
-    def store_each(self, messages: list[Message], directory: DeviceDirectory) -> bool:
+    def store_each(self, messages: list[Message], directory: DeviceDirectory) -> list[Batch] | None:
+        """The batches stored one message at a time, or None after a database outage."""
         try:
-            store_one_by_one(messages, directory, ingest_name=self.name)
-            return True
+            return store_one_by_one(messages, directory, ingest_name=self.name)
         except (OperationalError, InterfaceError) as exc:
             log.warning("ingest database unavailable while storing one by one: %s", exc)
             time.sleep(DB_RETRY_SECONDS)
-            return False
+            return None
 
     def sweep_silent_devices(self) -> None:
         self.best_effort("silent-device sweep", mark_silent_devices_offline, silent_for=SILENT_AFTER)

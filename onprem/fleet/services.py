@@ -16,6 +16,7 @@ from smartcart.protocol.topics import check_id
 from . import credentials
 from .choices import DeviceKind, Health
 from .models import Cart, DeadLetter, IngestState, Rack, Slot, Store
+from .signals import devices_went_silent, tell
 
 log = logging.getLogger(__name__)
 INGEST_STALE_SECONDS = 30
@@ -160,7 +161,15 @@ def record_ingest_end(*, name: str, error: str) -> None:
 def mark_silent_devices_offline(*, silent_for: timedelta) -> int:
     """A device whose broker session died without a Last Will reaching us still goes offline."""
     cutoff = timezone.now() - silent_for
-    racks = Rack.objects.filter(online=True, last_seen__lt=cutoff).update(online=False)
-    carts = Cart.objects.filter(online=True, last_seen__lt=cutoff).filter(
-        Q(state__isnull=True) | Q(state__received_at__lt=cutoff)).update(online=False)
-    return racks + carts
+    silent_racks = Rack.objects.filter(online=True, last_seen__lt=cutoff)
+    silent_carts = Cart.objects.filter(online=True, last_seen__lt=cutoff).filter(
+        Q(state__isnull=True) | Q(state__received_at__lt=cutoff))
+    # Each device by itself, so that only the ones still silent at their update count (one may
+    # have spoken in between) and the alerts hear exactly which went offline.
+    racks = [d for d in silent_racks.values_list("device_id", flat=True)
+             if silent_racks.filter(device_id=d).update(online=False)]
+    carts = [d for d in silent_carts.values_list("device_id", flat=True)
+             if silent_carts.filter(device_id=d).update(online=False)]
+    if racks or carts:
+        tell(devices_went_silent, racks=racks, carts=carts)
+    return len(racks) + len(carts)
