@@ -15,7 +15,9 @@ from __future__ import annotations
 import os
 
 from a2wsgi import WSGIMiddleware
+from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onprem.settings")
@@ -26,4 +28,7 @@ from django.conf import settings  # noqa: E402 - needs Django set up first
 from onprem.routing import websocket_urlpatterns  # noqa: E402
 
 http = WSGIMiddleware(django_wsgi, workers=settings.HTTP_THREADS)
-application = ProtocolTypeRouter({"http": http, "websocket": URLRouter(websocket_urlpatterns)})
+# WebSockets are the staff dashboard's: a Django session (cookie) identifies the user, and the
+# Origin must be one of ALLOWED_HOSTS so another site's page cannot open one with that cookie.
+websocket = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+application = ProtocolTypeRouter({"http": http, "websocket": websocket})

@@ -44,9 +44,14 @@ INSTALLED_APPS = [
     "onprem.uplink",
     "onprem.commands",
     "onprem.shopping",
+    # Above the domain apps: they import them, never the reverse (docs/architecture.md).
+    "onprem.alerts",
+    "onprem.dashboard",
+    "onprem.analytics",
 ]
 
-MIDDLEWARE = tiersettings.MIDDLEWARE
+# The dashboard and BI speak Italian and English: from the user's setting, else the browser.
+MIDDLEWARE = tiersettings.with_locale(tiersettings.MIDDLEWARE)
 AUTHENTICATION_BACKENDS = tiersettings.AUTHENTICATION_BACKENDS
 
 ROOT_URLCONF = "onprem.urls"
@@ -165,13 +170,17 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "PaymentStateEnum": "onprem.shopping.choices.PaymentState",
 }
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("it", "Italiano")]
 TIME_ZONE = env_str("SMARTCART_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static-onprem"
 STATIC_ROOT.mkdir(exist_ok=True)
+# WhiteNoise serves the apps' static files straight from their folders (no collectstatic step
+# for the demo); production may still collect them into STATIC_ROOT.
+WHITENOISE_USE_FINDERS = True
 
 LOGGING = tiersettings.logging_config(env_str("SMARTCART_LOG_LEVEL", "INFO"))
 

@@ -9,6 +9,10 @@ urlpatterns = [
     path("api/v1/", include("onprem.commands.urls")),
     path("api/v1/", include("onprem.uplink.urls")),
     path("", include("onprem.shopping.urls")),
+    path("api/v1/", include("onprem.alerts.urls")),
+    path("dashboard/", include("onprem.dashboard.urls")),
+    path("bi/", include("onprem.analytics.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/integrations/cashless/", include("onprem.integrations.cashless.urls")),
     path("api/v1/integrations/erp/", include("onprem.integrations.erp.urls")),
 ]

@@ -37,6 +37,13 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+def with_locale(middleware: list[str]) -> list[str]:
+    """`middleware` with Django's LocaleMiddleware where it must go: after sessions, before
+    CommonMiddleware (for the tier that translates its pages)."""
+    at = middleware.index("django.middleware.common.CommonMiddleware")
+    return [*middleware[:at], "django.middleware.locale.LocaleMiddleware", *middleware[at:]]
+
+
 # django-axes counts failed logins (admin and every login form) per username and IP.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
