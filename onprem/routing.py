@@ -1,3 +1,9 @@
 """WebSocket routes of the onprem tier."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from onprem.dashboard.consumers import DashboardConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/dashboard/", DashboardConsumer.as_asgi()),
+]

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
 
 # The dashboard and BI speak Italian and English: from the user's setting, else the browser.
 MIDDLEWARE = tiersettings.with_locale(tiersettings.MIDDLEWARE)
+# A signed-in staff member's own language setting wins over the browser's (dashboard/language.py).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "onprem.dashboard.language.StaffLanguageMiddleware")
 AUTHENTICATION_BACKENDS = tiersettings.AUTHENTICATION_BACKENDS
 
 ROOT_URLCONF = "onprem.urls"
@@ -59,7 +62,10 @@ ROOT_URLCONF = "onprem.urls"
 HTTP_THREADS = env_int("SMARTCART_HTTP_THREADS", 10, minimum=1)
 ASGI_APPLICATION = "onprem.asgi.application"
 WSGI_APPLICATION = None
-TEMPLATES = tiersettings.TEMPLATES
+TEMPLATES = [{**tiersettings.TEMPLATES[0], "OPTIONS": {"context_processors": [
+    *tiersettings.TEMPLATES[0]["OPTIONS"]["context_processors"],
+    "onprem.dashboard.context_processors.store",  # store_name in the dashboard's header
+]}}]
 
 DB_URL = env_url("SMARTCART_DB_URL", ("mysql", "mariadb", "sqlite"))
 DATABASES = {"default": database_settings(DB_URL, sqlite_path=VAR_DIR / "onprem.sqlite3")}
@@ -238,6 +244,19 @@ CELERY_BEAT_SCHEDULE.update(
         "erp-stock": {"task": f"{_ERP_TASKS}.sync_stock", "schedule": float(ERP_STOCK_SECONDS)},
     }
 )
+
+# BI rollups (onprem/analytics): yesterday's figures, once the store day is over.
+ANALYTICS_ROLLUP_HOUR = env_int("SMARTCART_ANALYTICS_ROLLUP_HOUR", 1, minimum=0)
+CELERY_BEAT_SCHEDULE["analytics-nightly-rollup"] = {
+    "task": "onprem.analytics.tasks.roll_up_yesterday",
+    "schedule": _crontab(hour=ANALYTICS_ROLLUP_HOUR % 24, minute=5),
+}
+
+# Alerts: carts not back in a rack after the store's closing time (AlertRule), every minute.
+CELERY_BEAT_SCHEDULE["alerts-closing-time"] = {
+    "task": "onprem.alerts.tasks.check_closing_time",
+    "schedule": 60.0,
+}
 
 # Production mode (secret key, hosts, TLS, HSTS) and login throttling, checked last so a bad
 # value above is reported first: docs/operations.md, "Sign-in, tokens and production mode".

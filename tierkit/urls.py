@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth2_views
@@ -38,6 +38,8 @@ def tier_urls(healthz) -> list:
     return [
         path("healthz", healthz, name="healthz"),
         path("accounts/login/", SIGN_IN, name="login"),
+        # POST only (Django 5): the dashboard's "Sign out" button is a form with its CSRF token.
+        path("accounts/logout/", LogoutView.as_view(next_page="login"), name="logout"),
         path("admin/", admin.site.urls),
         path("o/", include((OAUTH2_ENDPOINTS, "oauth2_provider"))),
         path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
