@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Mounted at api/v1/ (onprem/urls.py)."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+from .api.views import AlertViewSet
+
+router = SimpleRouter()
+router.register("alerts", AlertViewSet, basename="alert")
+urlpatterns = router.urls
