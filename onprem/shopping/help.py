@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.dispatch import Signal
 from django.utils import timezone
 
 from onprem.commands.services import request_command
@@ -32,6 +33,21 @@ UNRESOLVED = (HelpState.OPEN, HelpState.ACKNOWLEDGED)
 # A shopper tapping "help" again and again must not bury the staff's list.
 MAX_UNRESOLVED_PER_SESSION = 5
 REQUESTED_BY = "shopping"
+# kwargs: help_request_ids. Sent after commit whenever requests are made, acknowledged or
+# resolved, whatever the path (app, cart button inside ingest's batch, a session ending with
+# a bulk update): the apps above shopping (alerts) follow requests by it, not by post_save.
+help_requests_changed = Signal()
+
+
+def tell_changed(ids: Iterable) -> None:
+    ids = [str(i) for i in ids]
+
+    def tell() -> None:
+        for receiver, result in help_requests_changed.send_robust(sender=None, help_request_ids=ids):
+            if isinstance(result, Exception):
+                log.error("help_requests_changed receiver %s failed: %s", receiver, result, exc_info=result)
+
+    transaction.on_commit(tell)
 
 
 class HelpRefused(Exception):
@@ -54,6 +70,7 @@ def ask_for_help(*, session: ShoppingSession, reason: str) -> HelpRequest:
             session=session, cart=cart, source=HelpSource.APP, reason=reason
         )
         light_on_if_first(cart)
+        tell_changed([request.pk])
     log.info("help requested id=%s cart=%s source=app", request.id, cart.device_id)
     return request
 
@@ -101,6 +118,7 @@ def raise_from_button(*, cart_id: int, key: str) -> HelpRequest | None:
                 event_key=key,
             )
             light_on_if_first(cart)
+            tell_changed([request.pk])
     except IntegrityError:
         if not HelpRequest.objects.filter(event_key=key).exists():
             raise
@@ -125,6 +143,7 @@ def acknowledge(*, help_request: HelpRequest, staff_user) -> HelpRequest:
             request.state = HelpState.ACKNOWLEDGED
             request.acknowledged_by, request.acknowledged_at = staff_user, timezone.now()
             request.save(update_fields=["state", "acknowledged_by", "acknowledged_at"])
+            tell_changed([request.pk])
             log.info("help acknowledged id=%s by=%s", request.id, staff_user.get_username())
     return request
 
@@ -139,6 +158,7 @@ def resolve(*, help_request: HelpRequest, staff_user) -> HelpRequest:
             request.state = HelpState.RESOLVED
             request.resolved_by, request.resolved_at = staff_user, timezone.now()
             request.save(update_fields=["state", "resolved_by", "resolved_at"])
+            tell_changed([request.pk])
             light_off_if_last(cart)
             log.info("help resolved id=%s by=%s", request.id, staff_user.get_username())
     return request
@@ -153,6 +173,7 @@ def resolve_for_session(*, session: ShoppingSession, reason: str) -> int:
         return 0
     with transaction.atomic():
         cart = lock_cart(session.cart_id)
+        tell_changed(waiting.values_list("pk", flat=True))
         resolved = waiting.update(state=HelpState.RESOLVED, resolved_at=timezone.now())
         light_off_if_last(cart)
     log.info("help resolved count=%d session=%s reason=%s", resolved, session.pk, reason)
