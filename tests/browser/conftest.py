@@ -33,21 +33,25 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def browser(chromium_path):
+@pytest.fixture(scope="module")
+def browser(chromium_path, django_db_setup):
+    """Chromium for one test file. Playwright's sync API keeps an asyncio loop running in this
+    thread, and Django refuses ORM calls (the tests' own, and pytest-django's flushes) while
+    one runs: they are still plain synchronous code here, so they are allowed while it lives."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(autouse=True)
-def orm_beside_playwright(monkeypatch):
-    # Playwright's sync API keeps an asyncio loop running in this thread; the tests' own ORM
-    # calls are still plain synchronous code, which Django would otherwise refuse here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 class LiveServer:
@@ -86,7 +90,7 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(server_env, ingest_process) -> LiveServer:
+def onprem_server(server_env, ingest_process) -> LiveServer:
     """daphne serving onprem.asgi on this test's database, with a real ingest beside it."""
     server = LiveServer(server_env)
     server.start()
@@ -125,8 +129,8 @@ def sign_in(page, base_url: str, username: str, password: str, next_path: str = 
 
 
 @pytest.fixture
-def browser_context(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-US",
+def browser_context(browser, onprem_server):
+    context = browser.new_context(base_url=onprem_server.url, locale="en-US",
                                   viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     yield context
@@ -134,10 +138,10 @@ def browser_context(browser, live_server):
 
 
 @pytest.fixture
-def staff_page(browser_context, live_server, staff_user):
+def staff_page(browser_context, onprem_server, staff_user):
     """A Chromium page signed in as staff user `maria`, on the live store (/dashboard/)."""
     page = browser_context.new_page()
-    sign_in(page, live_server.url, staff_user.username, STAFF_PASSWORD)
+    sign_in(page, onprem_server.url, staff_user.username, STAFF_PASSWORD)
     return page
 
 
