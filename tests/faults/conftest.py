@@ -371,6 +371,20 @@ class Count:
             f"duplicates={self.duplicates} missing={len(self.missing)} unexpected={len(self.unexpected)} {extra}"
         )
 
+    def assert_at_most_lost(self, limit: int, why: str) -> None:
+        """No duplicates and nothing invented, and at most `limit` readings missing for `why`."""
+        if len(self.missing) > limit:
+            pytest.fail(
+                f"{len(self.missing)} of {self.total_produced} readings produced were never stored "
+                f"(at most {limit} may be, {why}): {runs(self.missing)}"
+            )
+        if self.unexpected:
+            pytest.fail(
+                f"{len(self.unexpected)} stored readings nobody produced: {runs(self.unexpected)}"
+            )
+        assert self.duplicates == 0
+        assert len(self.stored) == self.total_produced - len(self.missing)
+
     def assert_exactly_once(self) -> None:
         if self.missing:
             pytest.fail(
