@@ -20,7 +20,8 @@ class StoreDay(models.Model):
 
     day = models.DateField(unique=True)
     sessions = models.PositiveIntegerField(default=0)
-    paid = models.PositiveIntegerField(default=0)
+    paid = models.PositiveIntegerField(default=0, help_text="sessions started that day that ended paid")
+    orders = models.PositiveIntegerField(default=0, help_text="SmartCart orders made that day")
     abandoned = models.PositiveIntegerField(default=0)
     help_requests = models.PositiveIntegerField(default=0)
     shoppers = models.PositiveIntegerField(default=0)

@@ -26,11 +26,12 @@ def _avg(total, count, digits: int = 1) -> str:
 
 
 def overview_cards(r: Report) -> list[tuple[str, str]]:
-    paid, erp = r.total("paid"), sum(r.erp_orders.get(d.day, 0) for d in r.days if d.day in r.erp_orders)
-    paid_known = sum(d.paid for d in r.days if d.day in r.erp_orders)
+    # The share counts only days the ERP's total is known for: a missing day must not dilute it.
+    erp = sum(r.erp_orders[d.day] for d in r.days if d.day in r.erp_orders)
+    paid_known = sum(d.orders for d in r.days if d.day in r.erp_orders)
     return [
         (_("SmartCart sessions"), str(r.total("sessions"))),
-        (_("SmartCart orders"), str(paid)),
+        (_("SmartCart orders"), str(r.total("orders"))),
         (_("Share of all store orders"), f"{tables.percent(paid_known, erp) or '–'} %"),
         (_("Shoppers"), str(r.shoppers[0])),
     ]

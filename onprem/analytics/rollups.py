@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from onprem.fleet.models import Cart, CartReading
 from onprem.shopping.choices import SessionState
-from onprem.shopping.models import BasketLine, HelpRequest, ShoppingSession
+from onprem.shopping.models import BasketLine, HelpRequest, Order, ShoppingSession
 
 from . import buckets
 from .models import CartBatteryDay, PairDay, ProductDay, StoreDay
@@ -60,6 +60,7 @@ def compute_day(day: date) -> DayFigures:
     )
     store = StoreDay(day=day, sessions=len(sessions))
     store.help_requests = HelpRequest.objects.filter(created_at__gte=start, created_at__lt=end).count()
+    store.orders = Order.objects.filter(created_at__gte=start, created_at__lt=end).count()
     _count_sessions(store, sessions)
     _count_returns(store, sessions, start)
     baskets = _paid_baskets(start, end)
@@ -222,7 +223,7 @@ def roll_up(day: date) -> DayFigures:
         reported = [b.cart_id for b in figures.batteries]
         CartBatteryDay.objects.filter(day=day, cart_id__in=reported).delete()
         CartBatteryDay.objects.bulk_create(figures.batteries, batch_size=1000)
-    log.info("analytics rollup day=%s sessions=%d", day, figures.store.sessions)
+    log.debug("analytics rollup day=%s sessions=%d", day, figures.store.sessions)
     return figures
 
 
@@ -236,4 +237,5 @@ def roll_up_range(first: date, last: date) -> int:
         except Exception:
             log.exception("analytics rollup failed day=%s", day)
         day += timedelta(days=1)
+    log.info("analytics rollup first=%s last=%s days=%d", first, last, done)
     return done

@@ -46,8 +46,8 @@ def adoption(report: Report) -> Table:
     rows = []
     for day in report.days:
         erp = report.erp_orders.get(day.day)
-        rows.append([day.day.isoformat(), day.sessions, day.paid, "" if erp is None else erp,
-                     percent(day.paid, erp)])
+        rows.append([day.day.isoformat(), day.sessions, day.orders, "" if erp is None else erp,
+                     percent(day.orders, erp)])
     chart = {
         "labels": [r[0] for r in rows],
         "datasets": [

@@ -22,11 +22,11 @@ PERMISSION = "analytics.analytics"
 
 
 def analytics_required(view):
-    """Anonymous: to the login page. Signed in without the permission (even staff): 403."""
+    """Anonymous: to the login page. Signed in but not staff, or staff without the permission: 403."""
 
     @wraps(view)
     def guarded(request: HttpRequest, *args, **kwargs):
-        if not request.user.has_perm(PERMISSION):
+        if not (request.user.is_staff and request.user.has_perm(PERMISSION)):
             raise PermissionDenied(_("You need the analytics permission to see the BI."))
         return view(request, *args, **kwargs)
 
