@@ -46,9 +46,11 @@ def check_closing_time(*, now: datetime | None = None) -> dict:
         return {"raised": 0, "cleared": cleared}
     raised = 0
     for device in Cart.objects.exclude(device_id__in=docked).values_list("device_id", flat=True):
-        if not Alert.objects.filter(key=alert_key(AlertKind.NOT_DOCKED, device), raised_at__gte=closing).exists():
+        if not Alert.objects.filter(key=alert_key(AlertKind.NOT_DOCKED, device), data__closing=closing.isoformat()
+                                    ).exists():
             alert = raise_alert(Raise(AlertKind.NOT_DOCKED, Severity.INFO, "cart", device,
-                                      data={"closing_time": rule.closing_time.strftime("%H:%M")}))
+                                      data={"closing_time": rule.closing_time.strftime("%H:%M"),
+                                            "closing": closing.isoformat()}))
             raised += alert is not None
     log.info("closing time check raised=%d cleared=%d", raised, cleared)
     return {"raised": raised, "cleared": cleared}

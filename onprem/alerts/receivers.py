@@ -31,7 +31,7 @@ def on_batch_stored(*, batch, **_) -> None:
         run("cart faults", battery.check_cart_faults, carts, active)
         run("rack faults", battery.check_rack_faults, racks, active)
     if rule.slot_enabled:
-        run("slot not charging", slots.check_slots, racks, rule, active)
+        run("slot not charging", slots.check_slots, batch.rack_readings, rule, active)
     run("docked", closing.check_docked_in_batch, carts, racks, active)
 
 

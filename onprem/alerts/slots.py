@@ -26,17 +26,21 @@ def newest_rack_readings(rack_readings: list) -> dict[str, tuple]:
     return newest
 
 
-def check_slots(newest_racks: dict, rule: AlertRule, active: ActiveAlerts) -> None:
-    if not newest_racks:
+def check_slots(rack_readings: list, rule: AlertRule, active: ActiveAlerts) -> None:
+    """Every rack reading of the batch, oldest first (racks report every few seconds, and a
+    batch may hold the reading that starts the clock as well as the one that ends it)."""
+    if not rack_readings:
         return
-    watches = {(w.rack_id, w.slot): w for w in SlotWatch.objects.filter(rack_id__in=list(newest_racks))}
-    docked = [s.cart for _, reading in newest_racks.values() for s in reading.slots if s.cart]
+    racks = {reading.device for _, reading in rack_readings}
+    watches = {(w.rack_id, w.slot): w for w in SlotWatch.objects.filter(rack_id__in=racks)}
+    docked = {s.cart for _, reading in rack_readings for s in reading.slots if s.cart}
     charge = dict(CartState.objects.filter(cart__device_id__in=docked).values_list("cart__device_id", "soc"))
-    for rack, (row, reading) in newest_racks.items():
+    for row, reading in sorted(rack_readings, key=lambda pair: pair[1].ts):
         at = min(row.ts, row.received_at)
         for slot in reading.slots:
+            where = (reading.device, slot.slot)
             failing = fails(slot, charge.get(slot.cart), rule)
-            check_slot(rack, slot, failing, at, watches.get((rack, slot.slot)), rule, active)
+            watches[where] = check_slot(reading.device, slot, failing, at, watches.get(where), rule, active)
 
 
 def fails(slot, soc: float | None, rule: AlertRule) -> bool:
@@ -46,20 +50,25 @@ def fails(slot, soc: float | None, rule: AlertRule) -> bool:
 
 
 def check_slot(rack: str, slot, failing: bool, at: datetime, watch: SlotWatch | None, rule: AlertRule,
-               active: ActiveAlerts) -> None:
-    alert = active.get(alert_key(AlertKind.SLOT_NOT_CHARGING, rack, slot.slot))
+               active: ActiveAlerts) -> SlotWatch | None:
+    """The slot's watch after this reading (None: not failing)."""
+    key = alert_key(AlertKind.SLOT_NOT_CHARGING, rack, slot.slot)
+    alert = active.get(key)
     if not failing:
         if watch is not None:
             SlotWatch.objects.filter(pk=watch.pk).delete()
-        if alert is not None:
-            clear_alert(alert, evidence_at=at, data={"current": slot.charging_current})
-        return
+        if alert is not None and clear_alert(alert, evidence_at=at, data={"current": slot.charging_current}):
+            active.by_key.pop(key, None)
+        return None
     if watch is None or watch.cart_id != slot.cart:
         watch = start_watch(rack, slot.slot, slot.cart, at)
     if alert is None and at - watch.since >= timedelta(minutes=rule.slot_minutes):
-        raise_alert(Raise(AlertKind.SLOT_NOT_CHARGING, Severity.WARNING, "rack", rack, detail=slot.slot,
+        alert = raise_alert(Raise(AlertKind.SLOT_NOT_CHARGING, Severity.WARNING, "rack", rack, detail=slot.slot,
                           evidence_at=at, data={"slot": slot.slot, "cart": slot.cart,
                                                 "current": slot.charging_current, "since": watch.since.isoformat()}))
+        if alert is not None:
+            active.by_key[key] = alert
+    return watch
 
 
 def start_watch(rack: str, number: int, cart: str, at: datetime) -> SlotWatch:
