@@ -10,8 +10,8 @@ from django.utils import timezone
 from onprem.analytics.models import StoreDay
 from onprem.analytics.rollups import store_today
 from onprem.analytics.tasks import roll_up_yesterday
-from onprem.fleet.services import current_store
 from onprem.fleet.models import Cart
+from onprem.fleet.services import current_store
 from onprem.shopping.choices import SessionState
 from onprem.shopping.models import ShoppingSession
 from tests.onprem.auth.conftest import person
