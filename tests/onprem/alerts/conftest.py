@@ -19,6 +19,7 @@ from onprem.fleet.ingest import Batch, DeviceDirectory, Message, store_batch
 from onprem.fleet.services import provision_device
 from onprem.fleet.signals import batch_stored, tell
 from tests.onprem.auth.conftest import person
+from tests.onprem.shopping.help.conftest import ada, ada_app, ada_session, carts  # noqa: F401 - fixtures
 
 # Close to now: readings further than the allowed skew ahead of the store's clock are refused.
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
