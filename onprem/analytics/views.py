@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -50,7 +49,6 @@ def page(request: HttpRequest, key: str = "overview") -> HttpResponse:
         "cards": bi_page.cards(report),
         "tables": [TABLES[name](report) for name in bi_page.tables],
         "base_url": base,
-        "store_name": settings.STORE_NAME,
     }
     return render(request, "analytics/page.html", context)
 
