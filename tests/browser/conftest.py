@@ -12,9 +12,10 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
-import paho.mqtt.publish as mqtt_publish
+import paho.mqtt.client as mqtt
 import pytest
 
 from tests.conftest import ROOT, free_port, wait_for_port
@@ -139,7 +140,8 @@ def browser_context(browser, onprem_server):
 
 @pytest.fixture
 def staff_page(browser_context, onprem_server, staff_user):
-    """A Chromium page signed in as staff user `maria`, on the live store (/dashboard/)."""
+    """A Chromium page signed in as staff user `maria`, on the live store (/dashboard/).
+    Request the store's fixtures (small_store) before this one: the page draws what exists."""
     page = browser_context.new_page()
     sign_in(page, onprem_server.url, staff_user.username, STAFF_PASSWORD)
     return page
@@ -147,13 +149,20 @@ def staff_page(browser_context, onprem_server, staff_user):
 
 @pytest.fixture
 def publish(mqtt_broker, store_id):
-    """publish(kind, device, channel, payload dict): one QoS 1 message as a device would send."""
+    """publish(kind, device, channel, payload dict): one QoS 1 message as a device would send,
+    acknowledged by the broker when this returns."""
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"browser-test-{uuid.uuid4().hex[:8]}")
+    client.connect(mqtt_broker["host"], mqtt_broker["port"])
+    client.loop_start()
 
     def send(kind: str, device: str, channel: str, payload: dict) -> None:
-        mqtt_publish.single(f"smartcart/{store_id}/{kind}/{device}/{channel}", json.dumps(payload),
-                            qos=1, hostname=mqtt_broker["host"], port=mqtt_broker["port"])
+        info = client.publish(f"smartcart/{store_id}/{kind}/{device}/{channel}", json.dumps(payload), qos=1)
+        info.wait_for_publish(10)
+        assert info.is_published(), f"the broker did not take the {channel} message of {device}"
 
-    return send
+    yield send
+    client.disconnect()
+    client.loop_stop()
 
 
 def wait_until(check, what: str, timeout: float = 15.0):

@@ -11,7 +11,7 @@ from .conftest import cart_reading
 pytestmark = pytest.mark.timeout(90)
 
 
-def test_a_published_reading_changes_the_battery_within_a_second(staff_page, small_store, publish):
+def test_a_published_reading_changes_the_battery_within_a_second(small_store, staff_page, publish):
     page = staff_page
     page.locator("#connection[data-state=live]").wait_for()
     page.evaluate("window.loadedOnce = true")  # gone if the page reloads

@@ -9,7 +9,7 @@ from .conftest import STAFF_PASSWORD, sign_in
 pytestmark = pytest.mark.timeout(60)
 
 
-def test_it_signs_staff_in_and_shows_the_live_store(browser_context, onprem_server, staff_user, small_store):
+def test_it_signs_staff_in_and_shows_the_live_store(small_store, browser_context, onprem_server, staff_user):
     page = browser_context.new_page()
     page.goto(f"{onprem_server.url}/dashboard/")
     assert "/accounts/login/" in page.url  # not signed in yet
