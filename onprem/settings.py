@@ -174,6 +174,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "SessionStateEnum": "onprem.shopping.choices.SessionState",
     "HelpStateEnum": "onprem.shopping.choices.HelpState",
     "PaymentStateEnum": "onprem.shopping.choices.PaymentState",
+    "AlertKindEnum": "onprem.alerts.choices.AlertKind",
 }
 
 LANGUAGE_CODE = "en"
