@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-ACTIVE_SHOWN = 200  # a panel, not an archive: the alerts page lists the rest
+ACTIVE_SHOWN = 200
+
+
+class ActionRefused(ValueError):
+    """The alerts app would not do it (e.g. acknowledging a resolved alert): says why."""  # a panel, not an archive: the alerts page lists the rest
 
 
 def active_summaries() -> list[dict]:
@@ -36,6 +40,9 @@ def act_on(alert_id: int, action: str, user) -> dict:
     from onprem.alerts.models import Alert
 
     alert = get_object_or_404(Alert, pk=alert_id)
-    {"acknowledge": services.acknowledge, "resolve": services.resolve}[action](alert, user)
+    try:
+        {"acknowledge": services.acknowledge, "resolve": services.resolve}[action](alert, user)
+    except services.AlertRefused as exc:
+        raise ActionRefused(str(exc)) from None
     alert.refresh_from_db()
     return services.alert_summary(alert)

@@ -41,7 +41,7 @@ def alert_action(request, alert_id: int, action: str):
         raise Http404("No such action.")
     try:
         summary = alerts_panel.act_on(alert_id, action, request.user)
-    except ValueError as exc:  # e.g. already resolved: the alerts app says why
+    except alerts_panel.ActionRefused as exc:  # e.g. already resolved: the alerts app says why
         return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse(summary)  # the live page's buttons (live.js)
