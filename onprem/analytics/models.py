@@ -113,3 +113,31 @@ class ErpDailyOrders(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.orders}"
+
+
+class ProductMonth(models.Model):
+    """ProductDay summed over a calendar month (`month` is its first day): a year's top
+    products read twelve of these per product instead of 365 day rows."""
+
+    month = models.DateField()
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    baskets = models.PositiveIntegerField()
+    quantity = models.DecimalField(max_digits=16, decimal_places=3)
+    revenue = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "product"], name="product_month")]
+
+
+class PairMonth(models.Model):
+    """PairDay summed over a calendar month; the month's most frequent pairs only."""
+
+    month = models.DateField()
+    product_a = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    product_b = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    baskets = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "product_a", "product_b"], name="pair_month")
+        ]

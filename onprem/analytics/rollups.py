@@ -22,7 +22,7 @@ from onprem.fleet.models import Cart, CartReading
 from onprem.shopping.choices import SessionState
 from onprem.shopping.models import BasketLine, HelpRequest, Order, ShoppingSession
 
-from . import buckets
+from . import buckets, months
 from .models import CartBatteryDay, PairDay, ProductDay, StoreDay
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,11 @@ def store_today() -> date:
     return timezone.localdate()
 
 
-def compute_day(day: date) -> DayFigures:
-    """Every BI figure of one day, from sessions, basket lines, help requests and readings."""
+def compute_day(day: date, *, batteries: bool = True) -> DayFigures:
+    """Every BI figure of one day, from sessions, basket lines, help requests and readings.
+
+    Pages leave `batteries` out for today: a day of cart readings is the biggest raw read there
+    is, and capacity moves over weeks, so battery health shows up to yesterday."""
     start, end = day_bounds(day)
     sessions = list(
         ShoppingSession.objects.filter(started_at__gte=start, started_at__lt=end)
@@ -69,7 +72,7 @@ def compute_day(day: date) -> DayFigures:
         store=store,
         products=_products(day, baskets),
         pairs=_pairs(day, baskets),
-        batteries=battery_day(day),
+        batteries=battery_day(day) if batteries else [],
     )
 
 
@@ -166,21 +169,21 @@ def _pairs(day: date, baskets: dict) -> list[PairDay]:
 
 
 def battery_day(day: date) -> list[CartBatteryDay]:
-    """Cycles and capacity of every cart that reported that day (one indexed query per cart)."""
+    """Cycles and capacity of every cart that reported that day (one query on the device/time index)."""
     start, end = day_bounds(day)
-    if not CartReading.objects.filter(ts__gte=start, ts__lt=end).exists():
+    carts = dict(Cart.objects.values_list("device_id", "id"))
+    readings: dict[str, list] = defaultdict(list)
+    rows = (
+        CartReading.objects.filter(device_id__in=list(carts), ts__gte=start, ts__lt=end)
+        .order_by("device_id", "ts")
+        .values_list("device_id", "soc", "temperature")
+    )
+    for device_id, soc, temperature in rows.iterator(chunk_size=5000):
+        readings[device_id].append((soc, temperature))
+    if not readings:
         return []
     before = _latest_before(day)
-    rows = []
-    for cart_id, device_id in Cart.objects.values_list("id", "device_id"):
-        readings = list(
-            CartReading.objects.filter(device_id=device_id, ts__gte=start, ts__lt=end)
-            .order_by("ts")
-            .values_list("soc", "temperature")
-        )
-        if readings:
-            rows.append(_battery_row(day, cart_id, readings, before.get(cart_id)))
-    return rows
+    return [_battery_row(day, carts[d], r, before.get(carts[d])) for d, r in readings.items()]
 
 
 def _latest_before(day: date) -> dict[int, CartBatteryDay]:
@@ -207,7 +210,7 @@ def _battery_row(day: date, cart_id: int, readings: list, previous: CartBatteryD
     )
 
 
-def roll_up(day: date) -> DayFigures:
+def roll_up(day: date, *, month: bool = True) -> DayFigures:
     """Store one day's figures, replacing any earlier rollup of it (safe to run again).
 
     Battery rows are replaced only for carts that reported that day: a day with no readings
@@ -223,19 +226,24 @@ def roll_up(day: date) -> DayFigures:
         reported = [b.cart_id for b in figures.batteries]
         CartBatteryDay.objects.filter(day=day, cart_id__in=reported).delete()
         CartBatteryDay.objects.bulk_create(figures.batteries, batch_size=1000)
+    if month:
+        months.roll_up_month(months.month_of(day))
     log.debug("analytics rollup day=%s sessions=%d", day, figures.store.sessions)
     return figures
 
 
 def roll_up_range(first: date, last: date) -> int:
     """Roll up every day from `first` to `last` inclusive; one bad day is logged, not fatal."""
-    done, day = 0, first
+    done, day, touched = 0, first, set()
     while day <= last:
         try:
-            roll_up(day)
+            roll_up(day, month=False)
+            touched.add(months.month_of(day))
             done += 1
         except Exception:
             log.exception("analytics rollup failed day=%s", day)
         day += timedelta(days=1)
+    for month in sorted(touched):
+        months.roll_up_month(month)
     log.info("analytics rollup first=%s last=%s days=%d", first, last, done)
     return done

@@ -88,7 +88,7 @@ def seed_history(plan: Plan) -> dict:
     products = _catalog(rng)
     carts = _carts(plan.carts)
     shoppers = _shoppers(rng, plan)
-    writer = Writer(rng, products)
+    writer = Writer(rng, products, plan.first)
     carts_per_day = []
     stamps = [_field(ShoppingSession, "started_at"), _field(BasketLine, "added_at"),
               _field(BasketLine, "updated_at"), _field(HelpRequest, "created_at"),

@@ -159,7 +159,7 @@ def battery(report: Report) -> Table:
     headers = [_("Cart"), _("Charge cycles in range"), _("Charge cycles since new"), _("Capacity left %"),
                _("Replace")]
     note = _("Capacity is estimated from charge cycles: %(fade)s %% of design capacity per full cycle; "
-             "a battery below %(limit)s %% is due for replacement.") % {
+             "a battery below %(limit)s %% is due for replacement. Up to yesterday: the nightly rollup counts them.") % {
         "fade": FADE_PCT_PER_CYCLE, "limit": int(REPLACE_BELOW_PCT)}
     return Table("battery", _("Battery health per cart"), headers, rows, chart, note=note)
 
