@@ -10,6 +10,7 @@ import logging
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onprem.shopping import help as shopping_help
 
@@ -31,7 +32,7 @@ def acknowledge(alert: Alert, user) -> Alert:
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
         if alert.state == AlertState.RESOLVED:
-            raise AlertRefused("this alert is already resolved")
+            raise AlertRefused(_("this alert is already resolved"))
         if alert.help_request_id:
             acknowledge_help(alert, user)
         if alert.state == AlertState.OPEN:

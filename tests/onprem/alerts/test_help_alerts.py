@@ -43,8 +43,10 @@ def test_a_request_from_the_app_raises_a_help_alert_on_top_of_the_list(ada_sessi
     assert (help_alert.help_request_id, help_alert.device_id, help_alert.severity) == (request.pk, "cart-001",
                                                                                      "critical")
     assert [a.kind for a in services.active_alerts()] == ["help", "fault"]
-    summary = services.alert_summary(help_alert)
+    summary = json.loads(json.dumps(services.alert_summary(help_alert)))  # JSON-safe as it is
     assert summary["is_help"] and summary["title"] == "Help requested at cart-001"
+    assert (summary["state"], summary["acknowledged_by"], summary["raised_at"]) == (
+        "open", None, help_alert.raised_at.isoformat())
     assert summary["detail"] == "top shelf"
 
 
