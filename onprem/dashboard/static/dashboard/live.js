@@ -215,7 +215,9 @@
     item.dataset.state = alert.state;
     const text = el("div", "alert-text");
     text.append(el("strong", "alert-title", alert.title));
-    if (alert.device_id) text.append(el("span", "alert-device", " · " + alert.device_id));
+    if (alert.device_id && !alert.title.includes(alert.device_id)) {
+      text.append(el("span", "alert-device", " · " + alert.device_id));
+    }
     if (alert.detail) text.append(el("p", "alert-detail", alert.detail));
     const meta = el("p", "alert-meta", ago(alert.raised_at));
     if (alert.occurrences > 1) meta.append(" · " + alert.occurrences + " " + labels.times);
