@@ -80,3 +80,15 @@ def test_the_check_runs_every_minute_on_celery_beat():
 
     assert entry == {"task": "onprem.alerts.tasks.check_closing_time", "schedule": 60.0}
     assert tasks.check_closing_time.name == entry["task"]
+
+
+def test_the_command_refuses_a_time_it_cannot_read(db):
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("check_closing_time", "--at", "nine pm")
+        message = ""
+    except CommandError as exc:
+        message = str(exc)
+
+    assert message == "--at 'nine pm' is not an ISO 8601 time, e.g. 2026-11-24T21:05"

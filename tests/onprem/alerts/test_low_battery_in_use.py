@@ -64,3 +64,20 @@ def test_the_stores_rule_sets_the_threshold_and_can_switch_it_off(fleet):
     ingest(telemetry(cart_body("cart-002", seq=1, soc=5.0)))
 
     assert [a.device_id for a in alerts("low_battery")] == ["cart-001"]
+
+
+def test_a_low_cart_over_the_broker_raises_and_clears_when_it_docks(ingest_process, store_id, broker_client):
+    from onprem.alerts.models import Alert
+    from onprem.fleet.services import provision_device
+
+    from .conftest import publish, topic, wait_until
+
+    provision_device(kind="cart", device_id="cart-050")
+    where = topic("cart", "cart-050", "telemetry", store_id)
+
+    publish(broker_client, where, cart_body("cart-050", seq=1, soc=14.0))
+    alert = wait_until(lambda: Alert.objects.filter(kind="low_battery", device_id="cart-050").first(), "an alert")
+    publish(broker_client, where, cart_body("cart-050", seq=2, soc=14.0, dock=DOCK))
+
+    wait_until(lambda: Alert.objects.get(pk=alert.pk).state == "resolved", "the alert cleared")
+    assert Alert.objects.filter(kind="low_battery").count() == 1
