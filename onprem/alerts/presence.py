@@ -21,7 +21,7 @@ from onprem.fleet.models import Cart, Rack
 
 from .choices import AlertKind, Severity
 from .lifecycle import ActiveAlerts, Raise, alert_key, clear_alert, raise_alert
-from .models import AlertRule
+from .models import Alert, AlertRule
 
 MODELS = {"cart": Cart, "rack": Rack}
 
@@ -36,8 +36,17 @@ def check_statuses(statuses: list, rule: AlertRule, active: ActiveAlerts) -> Non
     for (kind, device), (status, received_at) in last.items():
         if status.state == "online":
             came_back(kind, device, received_at, active, by="status")
-        elif (kind, device) in still_offline:
+        elif (kind, device) in still_offline and not replayed(device, status.boot_id):
             went_offline(kind, device, rule, evidence_at=received_at, data={"boot_id": status.boot_id})
+
+
+def replayed(device: str, boot_id: str) -> bool:
+    """Is this the Last Will an alert staff resolved by hand was raised on, read again? The
+    broker re-sends a device's retained status to ingest at every subscribe; while the device
+    has not come back since (came_back marks that), it is not news."""
+    latest = Alert.objects.filter(key=alert_key(AlertKind.OFFLINE, device)).order_by("-id").first()
+    return bool(latest and not latest.active and latest.resolved_by_id
+                and latest.data.get("boot_id") == boot_id and not latest.data.get("back_at"))
 
 
 def offline_now(devices: list[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -61,6 +70,17 @@ def came_back(kind: str, device: str, at: datetime, active: ActiveAlerts, *, by:
     alert = active.get(alert_key(AlertKind.OFFLINE, device))
     if alert is not None:
         clear_alert(alert, evidence_at=at, data={"back_by": by})
+    elif by == "status":
+        mark_back(device, at)
+
+
+def mark_back(device: str, at: datetime) -> None:
+    """The device is back after staff resolved its offline alert by hand: its next Last Will
+    is news again (see replayed). One query per connect, and connects are rare."""
+    latest = Alert.objects.filter(key=alert_key(AlertKind.OFFLINE, device), resolved_by__isnull=False
+                                  ).order_by("-id").first()
+    if latest is not None and not latest.active and not latest.data.get("back_at"):
+        Alert.objects.filter(pk=latest.pk).update(data={**latest.data, "back_at": at.isoformat()})
 
 
 def check_telemetry(newest_carts: dict, newest_racks: dict, active: ActiveAlerts) -> None:

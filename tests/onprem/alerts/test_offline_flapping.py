@@ -62,3 +62,20 @@ def test_an_alert_resolved_by_staff_is_not_reopened_by_the_next_flap(fleet, anna
     ingest(status("cart-001", "offline"))
 
     assert [(a.state, a.occurrences) for a in alerts("offline")] == [("resolved", 1), ("open", 1)]
+
+
+def test_the_retained_last_will_read_again_at_an_ingest_restart_does_not_raise_a_resolved_alert_again(
+    fleet, anna
+):
+    from onprem.alerts.services import resolve
+
+    ingest(status("cart-001", "online"))
+    ingest(status("cart-001", "offline"))
+    resolve(alerts("offline")[0], anna)  # staff know: the cart is in the workshop
+
+    ingest(status("cart-001", "offline"))  # ingest restarted: the broker re-sends the retained will
+    assert [a.state for a in alerts("offline")] == ["resolved"]
+
+    ingest(status("cart-001", "online"))  # back from the workshop, then gone again
+    ingest(status("cart-001", "offline"))
+    assert [a.state for a in alerts("offline")] == ["resolved", "open"]
