@@ -39,8 +39,8 @@ def overview_cards(r: Report) -> list[tuple[str, str]]:
 
 def basket_cards(r: Report) -> list[tuple[str, str]]:
     return [
-        (_("Average session"), f"{_avg(r.total('duration_seconds') / 60, r.total('ended'))} min"),
-        (_("Average basket size"), f"{_avg(r.total('items'), r.total('paid'))} " + _("items")),
+        (_("Average session"), _("%(value)s min") % {"value": _avg(r.total("duration_seconds") / 60, r.total("ended"))}),
+        (_("Average basket size"), _("%(value)s items") % {"value": _avg(r.total("items"), r.total("paid"))}),
         (_("Average basket value"), f"€ {_avg(r.total('value'), r.total('paid'), 2)}"),
     ]
 
@@ -52,7 +52,7 @@ def shopper_cards(r: Report) -> list[tuple[str, str]]:
         (_("Shoppers"), str(shoppers)),
         (_("Repeat shoppers (2+ visits)"), f"{repeat} ({tables.percent(repeat, shoppers) or '–'} %)"),
         (_("Visits by returning shoppers"), f"{tables.percent(returning, r.total('sessions')) or '–'} %"),
-        (_("Average return interval"), f"{_avg(r.total('interval_days'), returning)} " + _("days")),
+        (_("Average return interval"), _("%(value)s days") % {"value": _avg(r.total("interval_days"), returning)}),
     ]
 
 
