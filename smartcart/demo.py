@@ -336,6 +336,8 @@ def announce(demo: Demo, args: argparse.Namespace, creds: dict) -> dict:
     summary = {
         "onprem_url": f"http://127.0.0.1:{args.onprem_port}",
         "cloud_url": f"http://127.0.0.1:{args.cloud_port}",
+        "dashboard_url": f"http://127.0.0.1:{args.onprem_port}/dashboard/",
+        "bi_url": f"http://127.0.0.1:{args.onprem_port}/bi/",
         "staff": {"username": creds["onprem"]["username"], "password": creds["onprem"]["password"]},
         "ops": {"username": creds["cloud"]["username"], "password": creds["cloud"]["password"]},
         "tokens": {
@@ -358,6 +360,7 @@ SmartCart demo is running (store {args.store}: {args.racks} racks x {args.slots}
 
   on-prem   {summary["onprem_url"]}   API {summary["onprem_url"]}/api/docs/   admin {summary["onprem_url"]}/admin/
             staff login {summary["staff"]["username"]} / {summary["staff"]["password"]}
+            dashboard {summary["dashboard_url"]}   BI {summary["bi_url"]}
             curl -H 'Authorization: Bearer {summary["tokens"]["staff"]}' {summary["onprem_url"]}/api/v1/carts/
   cloud     {summary["cloud_url"]}   API {summary["cloud_url"]}/api/docs/   admin {summary["cloud_url"]}/admin/
             ops login {summary["ops"]["username"]} / {summary["ops"]["password"]}
