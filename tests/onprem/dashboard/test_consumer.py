@@ -68,3 +68,27 @@ def test_it_sends_a_snapshot_then_the_delta_of_a_stored_batch(store, settings):
     assert snapshot["alerts"] == []
     assert delta["type"] == "delta"
     assert [(c["id"], c["soc"], c["online"]) for c in delta["carts"]] == [("cart-002", 55.5, True)]
+
+
+def test_an_alert_change_arrives_as_the_alerts_summary(store):
+    from onprem.alerts.signals import tell
+
+    from .test_alert_actions import fault_alert
+
+    staff = signed_in("maria", staff=True).user
+
+    async def scenario():
+        socket = communicator(staff)
+        await socket.connect()
+        await socket.receive_json_from(timeout=5)
+        alert = await database_sync_to_async(fault_alert)("cart-003")
+        await database_sync_to_async(tell)(alert.pk)
+        message = await socket.receive_json_from(timeout=5)
+        await socket.disconnect()
+        return alert, message
+
+    alert, message = async_to_sync(scenario)()
+
+    assert message["type"] == "alert"
+    assert (message["alert"]["id"], message["alert"]["device_id"], message["alert"]["state"]) == (
+        alert.pk, "cart-003", "open")

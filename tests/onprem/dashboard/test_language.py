@@ -28,3 +28,17 @@ def test_an_unknown_language_is_a_400(staff_client):
 
     assert response.status_code == 400
     assert "Unknown language 'xx'" in response.content.decode()
+
+
+def test_a_websocket_gets_the_same_choice_as_a_page(staff_client):
+    from onprem.dashboard.language import language_for_scope
+
+    def scope(accept: str = "", cookie: str | None = None) -> dict:
+        return {"user": staff_client.user, "headers": [(b"accept-language", accept.encode())],
+                "cookies": {"django_language": cookie} if cookie else {}}
+
+    assert language_for_scope(scope()) == "en"
+    assert language_for_scope(scope("it-CH,it;q=0.8,en;q=0.5")) == "it"
+    assert language_for_scope(scope("it", cookie="en")) == "en"  # the browser's own choice
+    StaffPreference.objects.create(user=staff_client.user, language="it")
+    assert language_for_scope(scope("en", cookie="en")) == "it"  # the person's setting wins
