@@ -146,7 +146,10 @@ def pairs(report: Report) -> Table:
              percent(p["baskets"], paid)] for p in top]
     chart = {"labels": [f"{r[0]} + {r[1]}" for r in rows[:10]],
              "datasets": [_dataset(_("Baskets with both"), [r[2] for r in rows[:10]])], "horizontal": True}
-    headers = [_("Product"), _("Bought with"), _("Baskets with both"), _("% of paid baskets")]
+    headers = [_("Product"), _("Bought with"), _("Baskets with both"),
+               # A header, never %-formatted: without this flag msgfmt reads "% o" as a directive.
+               # xgettext:no-python-format
+               _("% of paid baskets")]
     return Table("pairs", _("Products bought together"), headers, rows, chart)
 
 
