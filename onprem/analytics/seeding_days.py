@@ -19,6 +19,7 @@ from django.utils import timezone
 from onprem.shopping.choices import HelpSource, HelpState, PaymentMethod, PaymentState, SessionState
 from onprem.shopping.models import BasketLine, HelpRequest, Order, Payment, ShoppingSession
 
+from . import bulk
 from .models import ErpDailyOrders
 
 if TYPE_CHECKING:
@@ -173,5 +174,5 @@ class Writer:
     def flush(self) -> None:
         for model, rows in ((ShoppingSession, self.sessions), (Payment, self.payments), (Order, self.orders),
                             (BasketLine, self.lines), (HelpRequest, self.helps)):
-            model.objects.bulk_create(rows, batch_size=CHUNK)
+            bulk.insert(model, rows)
             rows.clear()
