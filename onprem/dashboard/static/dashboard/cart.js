@@ -12,7 +12,11 @@
     ] },
     options: {
       animation: false, maintainAspectRatio: false, interaction: { mode: "index", intersect: false },
-      scales: { soc: { position: "left", min: 0, max: 100 }, temp: { position: "right", grid: { drawOnChartArea: false } } },
+      scales: {
+        x: { ticks: { maxTicksLimit: 12, maxRotation: 0 } },
+        soc: { position: "left", min: 0, max: 100 },
+        temp: { position: "right", grid: { drawOnChartArea: false } },
+      },
     },
   });
   window.batteryChart = chart;
