@@ -15,6 +15,7 @@ QoS 0: with no web server listening (or a full buffer) it is dropped, and the pa
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import json
 import logging
@@ -64,6 +65,7 @@ class Relay:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             sock.bind(str(path))
             self.sock, self.path = sock, path
+            atexit.register(remove_socket, path)
             threading.Thread(target=self.receive, args=(sock,), name="dashboard-relay", daemon=True).start()
             log.info("dashboard relay listening on %s", path)
 
@@ -107,6 +109,11 @@ class Relay:
             self.out.sendto(data, str(socket_path()))
         except OSError as exc:  # no web server, a stale socket file, a full buffer
             log.debug("dashboard relay dropped a message (%s): %s", os.strerror(exc.errno or 0), exc)
+
+
+def remove_socket(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
 
 
 RELAY = Relay()
