@@ -73,7 +73,8 @@ def test_it_shows_the_alerts_in_italian(store, italian_staff):
     page = italian_page(italian_staff, "/dashboard/alerts/")
 
     for words in ("<h1>Avvisi</h1>", "Guasto E12 su cart-001", "Il dispositivo segnala lo stato di salute fault",
-                  "Prendi in carico", "Risolvi", "Gravità", "Risolti di recente"):
+                  "Prendi in carico", "Risolvi", "Gravità", "Risolti di recente",
+                  "<td>Critico</td>", "<td>Aperto</td>"):
         assert words in page, words
     assert_no_english_nav("/dashboard/alerts/", page)
 
