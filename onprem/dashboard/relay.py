@@ -63,7 +63,13 @@ class Relay:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()  # left by a server that is gone
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-            sock.bind(str(path))
+            try:
+                sock.bind(str(path))
+            except OSError as exc:  # e.g. a path over 107 bytes: pages still get snapshots
+                sock.close()
+                log.warning("dashboard relay cannot listen on %s (%s): ingest's deltas will not "
+                            "reach this server's pages until they reconnect", path, exc)
+                return
             self.sock, self.path = sock, path
             atexit.register(remove_socket, path)
             threading.Thread(target=self.receive, args=(sock,), name="dashboard-relay", daemon=True).start()
