@@ -16,6 +16,7 @@ from onprem.fleet.models import Cart
 
 from . import history
 from .access import staff_page
+from .labels import COMMAND_STATES, SESSION_STATES, with_state_labels
 
 # The buttons: (command, args, label). display_message has its own small form.
 BUTTONS = [
@@ -37,9 +38,9 @@ def cart_context(cart: Cart) -> dict:
         "ranges": list(history.RANGES),
         "buttons": BUTTONS,
         "events": history.recent_events(cart.device_id),
-        "commands": history.recent_commands(cart.device_id),
+        "commands": with_state_labels(history.recent_commands(cart.device_id), COMMAND_STATES),
         "firmware": history.firmware_history(cart.device_id),
-        "sessions": history.recent_sessions(cart),
+        "sessions": with_state_labels(history.recent_sessions(cart), SESSION_STATES),
     }
 
 
@@ -81,8 +82,11 @@ def cart_command(request, device_id: str):
             args=wanted_args(command, request.POST), requested_by=request.user.get_username(),
             force=request.POST.get("force") == "1",
         )
-    except commands.CartInUse as exc:
-        return refused(request, cart, str(exc), 409)
+    except commands.CartInUse:
+        # The commands app words its refusal for API callers, in English; staff read it in theirs.
+        reason = _("Cart %(cart)s is in a shopper's session: %(command)s would stop it.") % {
+            "cart": cart.device_id, "command": command}
+        return refused(request, cart, reason, 409)
     except commands.CommandError as exc:
         return refused(request, cart, str(exc), 400)
     messages.success(request, _("Command %(command)s queued for %(cart)s.") % {

@@ -3,6 +3,27 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# A command's and a shopping session's state as the cart page shows them. The domain apps'
+# choices carry untranslated labels (giving them gettext labels would change their fields).
+COMMAND_STATES = {
+    "queued": gettext_lazy("queued"), "sent": gettext_lazy("sent"), "accepted": gettext_lazy("accepted"),
+    "done": gettext_lazy("done"), "failed": gettext_lazy("failed"), "rejected": gettext_lazy("rejected"),
+    "expired": gettext_lazy("expired"),
+}
+SESSION_STATES = {
+    "active": gettext_lazy("shopping"), "paying": gettext_lazy("paying"), "paid": gettext_lazy("paid"),
+    "abandoned": gettext_lazy("abandoned"),
+}
+
+
+def with_state_labels(rows, labels: dict) -> list:
+    """`rows` with `state_label`: the state in the active language (the raw state if unknown)."""
+    rows = list(rows)
+    for row in rows:
+        row.state_label = labels.get(row.state, row.state)
+    return rows
 
 
 def live_labels() -> dict[str, str]:

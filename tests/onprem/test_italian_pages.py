@@ -14,6 +14,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from onprem.alerts.lifecycle import Raise, raise_alert
+from onprem.fleet.models import Cart
 from onprem.fleet.services import provision_device
 
 # English words of the navigation and headings that must not survive on the Italian pages.
@@ -86,6 +87,18 @@ def test_it_shows_a_cart_page_in_italian(store, italian_staff):
                   "Riavvia", "Cronologia aggiornamenti", "Sessioni di spesa", 'data-soc="Batteria, %"'):
         assert words in page, words
     assert_no_english_nav("/dashboard/carts/cart-001/", page)
+
+
+def test_a_cart_page_tells_commands_and_refusals_in_italian(store, italian_staff):
+    italian_staff.post("/dashboard/carts/cart-001/commands/", {"command": "locate"})
+    Cart.objects.filter(device_id="cart-001").update(in_session=True)
+
+    refused = italian_staff.post("/dashboard/carts/cart-001/commands/", {"command": "lock"})
+
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "Il carrello cart-001 è in una sessione di spesa: lock la interromperebbe." in page
+    assert "<td>in coda</td>" in page  # the locate command's state
 
 
 def test_it_shows_the_bi_in_italian(store, italian_staff):
