@@ -7,6 +7,7 @@ no database time-zone tables are needed.
 
 from __future__ import annotations
 
+import heapq
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -163,8 +164,8 @@ def _pairs(day: date, baskets: dict) -> list[PairDay]:
     counts: Counter = Counter()
     for basket in baskets.values():
         counts.update(combinations(sorted({line[0] for line in basket.lines}), 2))
-    # Ties broken by the pair itself, so the kept set is the same every time.
-    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:PAIRS_KEPT_PER_DAY]
+    # Most baskets first, ties broken by the pair itself, so the kept set is the same every time.
+    top = heapq.nlargest(PAIRS_KEPT_PER_DAY, counts.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
     return [PairDay(day=day, product_a_id=a, product_b_id=b, baskets=n) for (a, b), n in top]
 
 
