@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
 # The apps whose pages staff pass through: shopping for the sign-in page (and the sign-up it links).
@@ -97,6 +98,24 @@ def test_a_string_shared_by_two_apps_reads_the_same_in_both():
                 clashes.append(f"{msgid!r}: {first[0]} says {first[1]!r}, {app} says {text!r}")
 
     assert not clashes, clashes
+
+
+def test_no_other_catalog_hides_our_italian():
+    """Django's own catalogs (admin, auth) rank above ours: where one translates the same English
+    otherwise, staff would read its word, not ours (give ours a context: {% translate "Change"
+    context "language" %})."""
+    hidden = []
+    with translation.override("it"):
+        for app in APPS:
+            for key, text in catalog_of_mo(ROOT / "onprem" / app / "locale/it/LC_MESSAGES/django.mo").items():
+                if isinstance(key, tuple):
+                    continue  # a plural form: its English plural is not in the key
+                context, _, msgid = key.rpartition("\x04")
+                shown = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                if shown != text:
+                    hidden.append(f"onprem/{app}: {msgid!r} shows {shown!r}, not {text!r}")
+
+    assert not hidden, hidden
 
 
 def test_it_notices_a_new_string_without_italian(tmp_path, monkeypatch):

@@ -67,6 +67,7 @@ def test_it_shows_the_live_store_in_italian(store, italian_staff):
                   "disponibili per i clienti", "in carica", "Esci", "Lingua"):
         assert words in page, words
     assert '"no_alerts": "Nessun avviso attivo."' in page  # live.js's labels, translated server-side
+    assert ">English</option>" in page and ">Italiano</option>" in page  # each language in its own words
     assert_no_english_nav("/dashboard/", page)
 
 
