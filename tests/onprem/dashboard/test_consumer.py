@@ -92,3 +92,23 @@ def test_an_alert_change_arrives_as_the_alerts_summary(store):
     assert message["type"] == "alert"
     assert (message["alert"]["id"], message["alert"]["device_id"], message["alert"]["state"]) == (
         alert.pk, "cart-003", "open")
+
+
+def test_carts_the_sweep_found_silent_go_offline_on_the_page(store):
+    from onprem.fleet.signals import devices_went_silent
+
+    staff = signed_in("maria", staff=True).user
+
+    async def scenario():
+        socket = communicator(staff)
+        await socket.connect()
+        await socket.receive_json_from(timeout=5)
+        await database_sync_to_async(tell)(devices_went_silent, racks=["rack-01"], carts=["cart-002"])
+        delta = await socket.receive_json_from(timeout=5)
+        await socket.disconnect()
+        return delta
+
+    delta = async_to_sync(scenario)()
+
+    assert delta["statuses"] == [{"kind": "rack", "id": "rack-01", "online": False},
+                                 {"kind": "cart", "id": "cart-002", "online": False}]
