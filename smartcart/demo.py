@@ -126,6 +126,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="simulated shoppers using the shopper app's API (default 4; 0: none)",
     )
     parser.add_argument(
+        "--history-days",
+        type=int,
+        default=90,
+        help="days of past shopping the BI shows, seeded once at the first start (default 90; 0: none)",
+    )
+    parser.add_argument(
         "--shopper-redirect-uri",
         default=SHOPPER_REDIRECT_URI,
         help="the shopper app's redirect URI, registered with its public OAuth2 client",
@@ -265,12 +271,24 @@ def start_all(demo: Demo, args: argparse.Namespace, store_key: str, creds: dict)
     wait_for_port(args.erp_port, "the ERP emulator", demo)
     wait_for_port(args.cashless_port, "the cashless emulator", demo)
     print(demo.manage("onprem", "sync_erp", "--full").strip(), flush=True)
+    seed_history(demo, args)
     print(
         demo.manage(
             "onprem", "listen_cashless", "--base", f"http://127.0.0.1:{args.onprem_port}"
         ).strip(),
         flush=True,
     )
+
+
+def seed_history(demo: Demo, args: argparse.Namespace) -> None:
+    """Past shopping for /bi/ (it needs the synced catalog), once per var directory: the
+    simulated shoppers add today's."""
+    marker = demo.var / "history-seeded"
+    if args.history_days <= 0 or marker.exists():
+        return
+    days, carts = str(args.history_days), str(args.carts)
+    print(demo.manage("onprem", "seed_history", "--days", days, "--carts", carts).strip(), flush=True)
+    marker.write_text(f"{days} days\n")
 
 
 def shopper_args(args: argparse.Namespace, app: dict) -> list[str]:
