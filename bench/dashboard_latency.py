@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--carts", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=30.0, help="measured, after a 5 s warm-up")
     parser.add_argument("--flush-ms", type=int, default=None,
-                        help="ingest's batch window (SMARTCART_INGEST_FLUSH_MS; default: the store's, 200)")
+                        help="ingest's batch window (SMARTCART_INGEST_FLUSH_MS; default: the store's, 50)")
     args = parser.parse_args(argv)
     db_url, mqtt_url = os.environ.get("SMARTCART_DB_URL", ""), os.environ.get("SMARTCART_MQTT_URL", "")
     if not db_url.startswith(("mysql", "mariadb")) or not mqtt_url or not os.environ.get("SMARTCART_REDIS_URL"):
@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     if lat:
         print(f"publish->painted ms: min={lat[0]:.0f} p50={statistics.median(lat):.0f} "
               f"p95={percentile(lat, 0.95):.0f} p99={percentile(lat, 0.99):.0f} max={lat[-1]:.0f}")
-    print(f"ingest batch window: {os.environ.get('SMARTCART_INGEST_FLUSH_MS', '200 (default)')} ms")
+    print(f"ingest batch window: {os.environ.get('SMARTCART_INGEST_FLUSH_MS', '50 (default)')} ms")
     print(f"browser CPU: {result['cpu']:.1f} s over {result['elapsed']:.1f} s "
           f"({100 * result['cpu'] / result['elapsed']:.0f}% of one core)")
     print(f"carts={args.carts} rate={rate} p50_ms={statistics.median(lat) if lat else float('nan'):.0f} "
