@@ -19,7 +19,7 @@ demo: install
 
 # Two runs because each Django tier is its own settings module (one per process).
 test: install
-	$(BIN)/python -m pytest tests/onprem tests/agents tests/contract tests/e2e tests/faults -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/onprem tests/agents tests/contract tests/e2e tests/faults tests/browser -p no:cacheprovider $(PYTEST_ARGS)
 	SMARTCART_TIER=cloud DJANGO_SETTINGS_MODULE=cloud.settings $(BIN)/python -m pytest tests/cloud -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install
