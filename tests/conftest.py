@@ -35,6 +35,17 @@ def wait_for_port(port: int, host: str = "127.0.0.1", timeout: float = 20.0) -> 
     raise TimeoutError(f"nothing listens on {host}:{port} after {timeout}s")
 
 
+def wait_until(check, what: str, timeout: float = 20.0):
+    """What `check()` returns once it is truthy, polled every 50 ms; an AssertionError naming
+    `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if found := check():
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"{what}: not within {timeout}s")
+
+
 @pytest.fixture(scope="session")
 def mqtt_broker() -> dict:
     """The broker the tests cross: SMARTCART_MQTT_URL's (CI: Mosquitto) or an embedded amqtt."""

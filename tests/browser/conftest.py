@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import paho.mqtt.client as mqtt
 import pytest
 
 from tests.conftest import ROOT, free_port, wait_for_port
+from tests.conftest import wait_until as wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
@@ -166,12 +166,7 @@ def publish(mqtt_broker, store_id):
 
 
 def wait_until(check, what: str, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"{what}: not within {timeout}s")
+    return wait_for(check, what, timeout)
 
 
 def cart_reading(device: str, seq: int, *, soc: float, dock: dict | None = None, health: str = "ok",

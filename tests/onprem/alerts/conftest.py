@@ -5,7 +5,6 @@ real `manage.py ingest`, and staff and other callers with bearer tokens."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 import paho.mqtt.client as mqtt
@@ -18,6 +17,7 @@ from onprem.core.tokens import issue_token
 from onprem.fleet.ingest import Batch, DeviceDirectory, Message, store_batch
 from onprem.fleet.services import provision_device
 from onprem.fleet.signals import batch_stored, tell
+from tests.conftest import wait_until  # noqa: F401 - the tests here import it from this conftest
 from tests.onprem.auth.conftest import person
 from tests.onprem.shopping.help.conftest import ada, ada_app, ada_session, carts  # noqa: F401 - fixtures
 
@@ -137,13 +137,6 @@ def publish(client: mqtt.Client, where: str, body: dict) -> None:
     client.publish(where, json.dumps(body), qos=1).wait_for_publish(10)
 
 
-def wait_until(check, what: str, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"{what}: not within {timeout}s")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
 from django.test import Client
@@ -11,6 +10,7 @@ from onprem.core.tokens import issue_token
 from onprem.fleet.models import Cart, Rack
 from onprem.fleet.services import provision_device
 from tests.agents.conftest import agent_env
+from tests.conftest import wait_until  # noqa: F401 - the tests here import it from this conftest
 from tests.onprem.auth.conftest import person
 
 
@@ -74,13 +74,6 @@ def start_agent(server_env, tmp_path):
         proc.communicate(timeout=20)
 
 
-def wait_until(check, what: str, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"{what}: not within {timeout}s")
 
 
 def online(device: str) -> bool:
