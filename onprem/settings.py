@@ -177,6 +177,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "HelpStateEnum": "onprem.shopping.choices.HelpState",
     "PaymentStateEnum": "onprem.shopping.choices.PaymentState",
     "AlertKindEnum": "onprem.alerts.choices.AlertKind",
+    "ErpSyncKindEnum": "onprem.integrations.erp.serializers.SYNC_KINDS",
 }
 
 LANGUAGE_CODE = "en"
