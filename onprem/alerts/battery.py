@@ -9,16 +9,6 @@ from .lifecycle import ActiveAlerts, Raise, alert_key, clear_alert, raise_alert
 from .models import AlertRule
 
 
-def newest_cart_readings(latest: list) -> dict[str, object]:
-    """The newest reading of each cart in the batch (onprem.fleet.ingest.Latest)."""
-    newest: dict[str, object] = {}
-    for item in latest:
-        known = newest.get(item.reading.device)
-        if known is None or item.at >= known.at:
-            newest[item.reading.device] = item
-    return newest
-
-
 def check_low_battery(newest: dict, rule: AlertRule, active: ActiveAlerts) -> None:
     """A cart in use (out of its rack, or in a shopper's session) and not charging raises an
     alert below the threshold; it clears when the cart charges, docks, or is back above the

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 def on_batch_stored(*, batch, **_) -> None:
     rule, active = store_rule(), ActiveAlerts()
-    carts = battery.newest_cart_readings(batch.cart_telemetry)
+    carts = batch.newest_per_cart
     racks = slots.newest_rack_readings(batch.rack_readings)
     if rule.offline_enabled:
         run("offline", presence.check_statuses, batch.statuses, rule, active)

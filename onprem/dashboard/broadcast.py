@@ -54,11 +54,7 @@ def rack_delta(reading) -> dict:
 def batch_deltas(batch: Batch) -> list[dict]:
     """The batch as the page needs it: each cart's newest reading, each rack's newest slots,
     online/offline statuses. Split into messages of CARTS_PER_MESSAGE carts."""
-    newest: dict[str, Latest] = {}
-    for item in batch.cart_telemetry:
-        known = newest.get(item.reading.device)
-        if known is None or item.reading.ts >= known.reading.ts:
-            newest[item.reading.device] = item
+    newest = batch.newest_per_cart
     sessions = dict(Cart.objects.filter(device_id__in=list(newest)).values_list("device_id", "in_session"))
     carts = [cart_delta(item, sessions.get(device)) for device, item in newest.items()]
     racks = {reading.device: rack_delta(reading)

@@ -10,6 +10,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.db import (
@@ -83,6 +84,12 @@ class Batch:
         """(kind, device) of each device this batch says is online: its waiting commands go
         out once the batch is committed."""
         return [(where.kind, where.device) for where, status, _ in self.statuses if status.state == "online"]
+
+    @cached_property
+    def newest_per_cart(self) -> dict[str, Latest]:
+        """Each cart's newest reading in this batch, by the same order as its latest state
+        (ts capped at arrival): what the apps above the fleet (alerts, dashboard) look at."""
+        return newest_per_cart({}, self.cart_telemetry)
 
     def stored_anything(self) -> bool:
         """Whether the apps above the fleet have anything to hear (an idle flush has not)."""
