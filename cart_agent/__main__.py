@@ -11,7 +11,7 @@ from .agent import CartAgent
 
 
 def build(cfg: cart_config.CartConfig) -> Runner:
-    from smartcart.simulator.world import StoreWorld
+    from simulator.world import StoreWorld
 
     from .hal.simulated import SimulatedCart
 

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "cloud.tunnel",
     "cloud.commands",
     "cloud.remote",
+    "cloud.releases",
+    "cloud.console",
 ]
 MIDDLEWARE = tiersettings.MIDDLEWARE
 AUTHENTICATION_BACKENDS = tiersettings.AUTHENTICATION_BACKENDS

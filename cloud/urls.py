@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("cloud.stores.urls")),
     path("", include("cloud.commands.urls")),
     path("", include("cloud.remote.urls")),
+    path("", include("cloud.releases.urls")),
+    path("console/", include("cloud.console.urls")),
 ]
 # A path under /api/ that matches no route gets a JSON 404 like the API's own.
 handler404 = "tierkit.api.errors.not_found"

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "onprem.uplink",
     "onprem.commands",
     "onprem.shopping",
+    "onprem.updates",
     # Above the domain apps: they import them, never the reverse (docs/architecture.md).
     "onprem.alerts",
     "onprem.dashboard",

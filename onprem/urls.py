@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("onprem.uplink.urls")),
     path("", include("onprem.shopping.urls")),
     path("api/v1/", include("onprem.alerts.urls")),
+    path("", include("onprem.updates.urls")),
     path("dashboard/", include("onprem.dashboard.urls")),
     path("bi/", include("onprem.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -13,7 +13,7 @@ from .agent import RackAgent
 
 
 def build(cfg: rack_config.RackConfig) -> tuple[Runner, RackAgent]:
-    from smartcart.simulator.world import StoreWorld
+    from simulator.world import StoreWorld
 
     from .hal.simulated import SimulatedRack
 

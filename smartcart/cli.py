@@ -9,9 +9,10 @@ import importlib
 import sys
 
 COMMANDS = {
-    "demo": ("smartcart.demo:main", "run the whole system on embedded defaults"),
-    "simulate": ("smartcart.simulator:main", "run simulated racks and carts against a broker"),
+    "demo": ("simulator.demo:main", "run the whole system on embedded defaults"),
+    "simulate": ("simulator:main", "run simulated racks and carts against a broker"),
     "cashless-emulator": ("smartcart.emulators.cashless.server:main", "emulate a cashless NFC terminal (API v4)"),
+    "release": ("smartcart.release.cli:main", "sign, check and make firmware/software releases"),
     "erp-emulator": ("smartcart.emulators.erp.server:main", "emulate the store's Presence-style ERP"),
 }
 

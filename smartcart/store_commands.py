@@ -10,6 +10,7 @@ function in the store's registry (onprem/uplink/commands.py, or ACTIONS in actio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ MAX_TTL_S = 7 * 24 * 3600
 DEVICE_TTL_S = (1, 3600)
 MAX_LOG_LINES = 1000
 ArgCheck = Callable[[dict], dict]
+WINDOW_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 class BadStoreCommand(ValueError):
@@ -90,6 +92,67 @@ def device_command_args(args: dict) -> dict:
     }
 
 
+def ota_release_args(args: dict) -> dict:
+    """A signed release the store may fetch (docs/ota.md): the store verifies the manifest
+    itself; here only the shape."""
+    only(args, {"release", "manifest", "artifact_path"})
+    release = whole(args, "release", default=0, bounds=(1, 2**31 - 1))
+    manifest = args.get("manifest")
+    if not isinstance(manifest, dict):
+        raise BadStoreCommand("manifest must be an object (the signed release manifest)")
+    path = text(args, "artifact_path", limit=200)
+    if not path.startswith("/"):
+        raise BadStoreCommand("artifact_path must be a path on the cloud, starting with /")
+    return {"release": release, "manifest": manifest, "artifact_path": path}
+
+
+CAMPAIGN_STATES = ("running", "waiting_approval", "paused", "aborted", "finished")
+
+
+def ota_campaign_args(args: dict) -> dict:
+    """A campaign's state for one store, whole each time (a newer revision replaces it)."""
+    only(args, {"campaign", "revision", "release", "state", "phase", "target", "window", "observe_hours"})
+    state = args.get("state")
+    if state not in CAMPAIGN_STATES:
+        raise BadStoreCommand(f"state must be one of {', '.join(CAMPAIGN_STATES)}, not {state!r}")
+    release = args.get("release")
+    if not isinstance(release, dict):
+        raise BadStoreCommand("release must be an object (as ota.release takes it)")
+    return {
+        "campaign": whole(args, "campaign", default=0, bounds=(1, 2**31 - 1)),
+        "revision": whole(args, "revision", default=0, bounds=(1, 2**31 - 1)),
+        "release": ota_release_args(release),
+        "state": state,
+        "phase": whole(args, "phase", default=1, bounds=(1, 100)),
+        "target": campaign_target(args.get("target")),
+        "window": campaign_window(args.get("window")),
+        "observe_hours": whole(args, "observe_hours", default=24, bounds=(0, 24 * 30)),
+    }
+
+
+def campaign_target(target: object) -> dict:
+    """{"carts": n} (this many carts of the store, all phases so far) or {"percent": p}."""
+    if not isinstance(target, dict) or len(target) != 1 or not set(target) <= {"carts", "percent"}:
+        raise BadStoreCommand('target must be {"carts": n} or {"percent": p}')
+    if "carts" in target:
+        return {"carts": whole(target, "carts", default=0, bounds=(0, 100_000))}
+    return {"percent": whole(target, "percent", default=0, bounds=(0, 100))}
+
+
+def campaign_window(window: object) -> dict | None:
+    """None (any time), or {"start": "HH:MM", "end": "HH:MM"} in the store's local time; a
+    window whose end is before its start runs over midnight."""
+    if window is None:
+        return None
+    if not isinstance(window, dict) or set(window) != {"start", "end"}:
+        raise BadStoreCommand('window must be null or {"start": "HH:MM", "end": "HH:MM"}')
+    for key in ("start", "end"):
+        value = window[key]
+        if not isinstance(value, str) or not WINDOW_TIME.fullmatch(value):
+            raise BadStoreCommand(f"window {key} must be HH:MM (00:00-23:59), not {value!r}")
+    return {"start": window["start"], "end": window["end"]}
+
+
 def component_args(allowed: set[str]) -> ArgCheck:
     """Args of a remote action on one component: the store knows its components and checks
     the name; here only the shape."""
@@ -117,6 +180,9 @@ COMMANDS: dict[str, StoreCommandSpec] = {
             "relay a command to one cart or rack and wait for its outcome",
             device_command_args,
         ),
+        # Firmware updates (docs/ota.md): a release announced to the store, a campaign's state.
+        StoreCommandSpec("ota.release", "a signed release the store may fetch", ota_release_args),
+        StoreCommandSpec("ota.campaign", "an update campaign's state for this store", ota_campaign_args),
         # The remote actions (onprem/uplink/actions.py, docs/tunnel.md "Remote actions").
         StoreCommandSpec("action.status", "each component's process and health", no_args),
         StoreCommandSpec(

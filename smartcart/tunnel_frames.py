@@ -28,6 +28,9 @@ HTTP_RESPONSE = "http_response"
 # acknowledges each body chunk it passed on, and cancels a request whose client went away.
 HTTP_ACK = "http_ack"
 HTTP_CANCEL = "http_cancel"
+# Firmware update progress, store to cloud (docs/ota.md): jobs, campaign figures and device
+# firmware; the cloud answers with an `ack` of the same id, after which the store stops resending.
+OTA_REPORT = "ota_report"
 MAX_FRAME_BYTES = 256 * 1024
 # Deep enough for any frame we define (a heartbeat is 4 levels), shallow enough that no JSON
 # parser, encoder or database JSON type on either end ever recurses near its limit.

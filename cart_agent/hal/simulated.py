@@ -2,7 +2,7 @@
 powered slot, warms under load and while charging, and faults that come and go.
 
 `CartPhysics` is the cart's body; `SimulatedCart` is the CartHardware driver that reads it
-from a shared store world (smartcart.simulator.world), which decides where carts are.
+from a shared store world (simulator.world), which decides where carts are.
 Rates are per simulated second; the world's speed maps them onto wall-clock time.
 """
 

@@ -185,8 +185,8 @@ class InProcessCart:
     def __init__(self, broker_url: str, store: str, device: str, outbox: Path, hal_class) -> None:
         from cart_agent.agent import CartAgent
         from cart_agent.config import load
+        from simulator.world import StoreWorld
         from smartcart.agentkit.runner import Runner
-        from smartcart.simulator.world import StoreWorld
 
         cfg = load([], env=agent_env(broker_url, store, device, outbox, interval="0.1")).agent
         world = StoreWorld(racks={"rack-01": 10}, cart_ids=[device], seed=1, speed=60)

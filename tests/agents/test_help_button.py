@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from cart_agent.agent import CartAgent
 from cart_agent.hal.base import CartHardware
 from cart_agent.hal.simulated import SimulatedCart
-from smartcart.simulator.world import StoreWorld
+from simulator.world import StoreWorld
 
 
 def sampled(agent: CartAgent, seq: int) -> list[tuple[str, dict]]:

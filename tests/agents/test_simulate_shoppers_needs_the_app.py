@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from smartcart.simulator import main
+from simulator import main
 
 
 def test_it_refuses_shoppers_without_the_api_and_the_apps_client(capsys, tmp_path):

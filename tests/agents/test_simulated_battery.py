@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from cart_agent.hal.simulated import SimulatedCart
-from smartcart.simulator.world import StoreWorld
+from simulator.world import StoreWorld
 
 
 class Clock:

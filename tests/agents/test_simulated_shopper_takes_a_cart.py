@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smartcart.simulator.world import StoreWorld
+from simulator.world import StoreWorld
 
 
 class Clock:

@@ -3,10 +3,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from simulator.fleet import Fleet
+from simulator.world import StoreWorld
 from smartcart.agentkit.config import MqttSettings, parse_mqtt_url
 from smartcart.protocol import now_ts
-from smartcart.simulator.fleet import Fleet
-from smartcart.simulator.world import StoreWorld
 
 
 def latest(listener, device: str, channel: str, since: str) -> dict:

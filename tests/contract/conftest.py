@@ -8,10 +8,10 @@ import uuid
 
 import pytest
 
+from simulator.fleet import Fleet
+from simulator.world import StoreWorld
 from smartcart.agentkit.config import MqttSettings, parse_mqtt_url
 from smartcart.protocol import Command
-from smartcart.simulator.fleet import Fleet
-from smartcart.simulator.world import StoreWorld
 from tests.agents.conftest import Listener
 
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from smartcart.demo import Demo
+from simulator.demo import Demo
 
 pytestmark = pytest.mark.e2e
 

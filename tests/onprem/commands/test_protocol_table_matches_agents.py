@@ -9,8 +9,8 @@ from cart_agent.agent import CartAgent
 from cart_agent.hal.simulated import SimulatedCart
 from rack_agent.agent import RackAgent
 from rack_agent.hal.simulated import SimulatedRack
+from simulator.world import StoreWorld
 from smartcart.protocol.commands import COMMANDS, check_command
-from smartcart.simulator.world import StoreWorld
 
 EXAMPLES = {
     "assist_light": {"on": True},

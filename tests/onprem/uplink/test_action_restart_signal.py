@@ -1,6 +1,6 @@
 """action.restart in the demo: SIGTERM the child named by its pidfile; the supervisor restarts it.
 
-The supervisor is the demo's own (smartcart.demo.Demo), run for real with a throwaway child.
+The supervisor is the demo's own (simulator.demo.Demo), run for real with a throwaway child.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from onprem.uplink.actions import ACTIONS
 from onprem.uplink.components import demo_components
-from smartcart.demo import Demo
+from simulator.demo import Demo
 
 
 @pytest.fixture

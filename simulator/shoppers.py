@@ -171,7 +171,7 @@ class Store:
     api_url: str
     client_id: str
     redirect_uri: str
-    world: object  # smartcart.simulator.world.StoreWorld
+    world: object  # simulator.world.StoreWorld
     pairing_codes: dict[str, str]  # cart device id -> the code printed on it (its sticker)
     erp_url: str
     erp_token: str

@@ -1,7 +1,7 @@
 """The demo's process supervision: start children, report one that exits, restart it with
 backoff, leave a crash-looping one stopped (loudly) while the rest runs, stop them all.
 
-Used by `smartcart demo` (smartcart/demo.py); the store's remote actions restart a demo child
+Used by `smartcart demo` (simulator/demo.py); the store's remote actions restart a demo child
 by the pidfile each child's spawn writes (var/run/<name>.pid).
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-log = logging.getLogger("smartcart.demo")
+log = logging.getLogger("simulator.demo")
 RESTART_LIMIT = 5  # restarts within RESTART_WINDOW_SECONDS before a child counts as crash-looping
 RESTART_WINDOW_SECONDS = 60.0
 FIRST_RESTART_SECONDS = 1.0  # then doubling, up to MAX_RESTART_SECONDS

@@ -26,9 +26,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from smartcart.supervisor import ROOT, Child, Supervision, port_free, wait_for_port
+from simulator.supervisor import ROOT, Child, Supervision, port_free, wait_for_port
 
-log = logging.getLogger("smartcart.demo")
+log = logging.getLogger("simulator.demo")
 # A native app's loopback redirect (RFC 8252): the demo's app never listens there, it reads the code.
 SHOPPER_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 
