@@ -1,5 +1,6 @@
 """python -m rack_agent [--config rack.toml]  (or SMARTCART_AGENT_* variables)
-python -m rack_agent hash-password            (prints the rack page's http_password_hash line)"""
+python -m rack_agent hash-password            (prints the rack page's http_password_hash line)
+python -m rack_agent hash-pin                 (prints the force-update form's technician_pin_hash line)"""
 
 from __future__ import annotations
 
@@ -30,10 +31,10 @@ def build(cfg: rack_config.RackConfig) -> tuple[Runner, RackAgent]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["hash-password"]:
+    if argv[:1] in (["hash-password"], ["hash-pin"]):
         from .technician import hash_password_command
 
-        return hash_password_command()
+        return hash_password_command(argv[0].removeprefix("hash-"))
     cfg = load_config("rack_agent", rack_config.load, argv)
     if cfg is None:
         return 2

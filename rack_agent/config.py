@@ -1,7 +1,10 @@
 """Rack agent settings: the common agent keys plus slots, the web page and simulated carts.
 
 The web page is off unless http_port is set, and then it needs the technician's password hash:
-a rack page nobody has to log in to would show (and one day switch) the store's slots to anyone.
+a rack page nobody has to log in to would show (and switch) the store's slots to anyone.
+Its force-update form needs two more keys: `onprem_url` (where the rack calls the store's API
+with its own MQTT credentials) and `technician_pin_hash` (the PIN a technician types to
+confirm an update); without both the page shows the firmware but offers no update.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ EXTRA_KEYS = (
     "http_password_hash",
     "http_advertise_url",
     "sim_carts",
+    "onprem_url",
+    "technician_pin_hash",
 )
 
 
@@ -37,6 +42,8 @@ class RackConfig:
     # through the store's tunnel; default http://http_host:http_port/.
     http_advertise_url: str
     sim_carts: int  # simulated hardware: how many carts come and go
+    onprem_url: str = ""  # the store's API for the force-update form; "" = no form
+    technician_pin_hash: str | None = None  # pbkdf2 like the password; None = no form
 
 
 def load(argv: list[str] | None = None, env: dict | None = None) -> RackConfig:
@@ -58,7 +65,35 @@ def load(argv: list[str] | None = None, env: dict | None = None) -> RackConfig:
         http_password_hash=read_password_hash(src, http_port),
         http_advertise_url=read_advertise_url(src, http_port),
         sim_carts=read_int(src, "sim_carts", max(1, slots * 7 // 10), 0, 1000),
+        onprem_url=read_onprem_url(src),
+        technician_pin_hash=read_pin_hash(src),
     )
+
+
+def read_onprem_url(src) -> str:
+    from urllib.parse import urlsplit
+
+    if not src.has("onprem_url"):
+        return ""
+    url = read_text(src, "onprem_url")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigError(
+            f"{src.raw('onprem_url')[1]}={url!r} must be the store's base URL, "
+            "like http://onprem.local:8000"
+        )
+    return url.rstrip("/")
+
+
+def read_pin_hash(src) -> str | None:
+    from .technician import check_hash
+
+    if not src.has("technician_pin_hash"):
+        return None
+    try:
+        return check_hash(read_text(src, "technician_pin_hash"))
+    except ValueError as exc:
+        raise ConfigError(f"{src.raw('technician_pin_hash')[1]} {exc}") from None
 
 
 def read_advertise_url(src, http_port: int) -> str:

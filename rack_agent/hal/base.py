@@ -17,6 +17,7 @@ class SlotState:
     powered: bool
     cart_soc: float | None = None  # what the docked cart's battery reports through the connector
     cart_health: str | None = None
+    cart_firmware: str | None = None  # the docked cart's running firmware, as it tells the dock
 
 
 class RackHardware(ABC):

@@ -26,7 +26,8 @@ class SimulatedRack(RackHardware):
         device = self.world.slots[place]
         if device is None:
             return SlotState(number, None, 0.0, powered)
-        physics = self.world.carts[device].physics
+        cart = self.world.carts[device]
+        physics = cart.physics
         return SlotState(
             number,
             device,
@@ -34,6 +35,7 @@ class SimulatedRack(RackHardware):
             powered,
             round(physics.soc, 1),
             physics.health().state,
+            cart.firmware,
         )
 
     def set_slot_power(self, slot: int, *, on: bool) -> None:
