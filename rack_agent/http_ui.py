@@ -235,38 +235,47 @@ def make_handler(rack: RackPage) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def rack_page(agent: RackAgent, cfg: RackConfig) -> RackPage:
-    """The page's parts from the rack's config: the form only with onprem_url and a PIN hash."""
+def rack_page(
+    agent: RackAgent,
+    *,
+    user: str,
+    password_hash: str,
+    pin_hash: str | None = None,
+    onprem_url: str = "",
+    login: tuple[str, str] = ("", ""),
+) -> RackPage:
+    """The page's parts: the force-update form only with a store URL and a PIN hash. The rack
+    calls the store with `login`, its own MQTT username and password."""
     rack = RackPage(
-        agent=agent,
-        auth=BasicAuth(user=cfg.http_user, password_hash=cfg.http_password_hash),
-        tokens=FormTokens(),
+        agent=agent, auth=BasicAuth(user=user, password_hash=password_hash), tokens=FormTokens()
     )
-    if cfg.onprem_url and cfg.technician_pin_hash:
-        mqtt = cfg.agent.mqtt
-        rack.pin = PinCheck(cfg.technician_pin_hash)
-        rack.onprem = OnPrem(
-            cfg.onprem_url,
-            rack=agent.device,
-            username=mqtt.username or "",
-            password=mqtt.password or "",
-        )
+    if onprem_url and pin_hash:
+        rack.pin = PinCheck(pin_hash)
+        rack.onprem = OnPrem(onprem_url, rack=agent.device, username=login[0], password=login[1])
     return rack
 
 
-def serve(agent: RackAgent, cfg: RackConfig) -> ThreadingHTTPServer:
-    """Start the page on a daemon thread; the caller shuts it down."""
-    rack = rack_page(agent, cfg)
-    server = ThreadingHTTPServer((cfg.http_host, cfg.http_port), make_handler(rack))
+def start_server(rack: RackPage, host: str, port: int) -> ThreadingHTTPServer:
+    """Serve the page on a daemon thread; the caller shuts it down."""
+    server = ThreadingHTTPServer((host, port), make_handler(rack))
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name=f"http-{agent.device}", daemon=True).start()
-    host, port = server.server_address[:2]
-    log.info(
-        "rack %s page on http://%s:%s/ (technician login: %s; force update %s)",
-        agent.device,
-        host,
-        port,
-        cfg.http_user,
-        f"via {cfg.onprem_url}" if rack.onprem else "off",
-    )
+    name = f"http-{rack.agent.device}"
+    threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
+    bound = server.server_address[:2]
+    form = f"via {rack.onprem.base_url}" if rack.onprem else "off"
+    log.info("rack %s page on http://%s:%s/ (force update %s)", rack.agent.device, *bound, form)
     return server
+
+
+def serve(agent: RackAgent, cfg: RackConfig) -> ThreadingHTTPServer:
+    """`python -m rack_agent`'s page, from its config."""
+    mqtt = cfg.agent.mqtt
+    rack = rack_page(
+        agent,
+        user=cfg.http_user,
+        password_hash=cfg.http_password_hash,
+        pin_hash=cfg.technician_pin_hash,
+        onprem_url=cfg.onprem_url,
+        login=(mqtt.username or "", mqtt.password or ""),
+    )
+    return start_server(rack, cfg.http_host, cfg.http_port)
