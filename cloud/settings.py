@@ -62,7 +62,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "cloud.stores.tasks.mark_stale_stores_offline",
         "schedule": 10.0,
     },
-    "expire-store-commands": {"task": "cloud.commands.tasks.expire_store_commands", "schedule": 10.0},
+    "expire-store-commands": {
+        "task": "cloud.commands.tasks.expire_store_commands",
+        "schedule": 10.0,
+    },
     "deliver-due-store-commands": {
         "task": "cloud.commands.tasks.deliver_due_store_commands",
         "schedule": 10.0,
@@ -74,6 +77,17 @@ STORE_OFFLINE_AFTER_SECONDS = env_int("SMARTCART_STORE_OFFLINE_AFTER", 30, minim
 # Remote access (docs/tunnel.md): how long a proxied request may wait for the store's answer
 # to begin, and then for each next piece of its body.
 REMOTE_TIMEOUT_SECONDS = env_int("SMARTCART_REMOTE_TIMEOUT_SECONDS", 30, minimum=1)
+
+# Firmware releases (docs/ota.md): the public keys an upload must be signed by (PEM files or
+# directories of *.pub.pem, comma-separated), and where uploaded artifacts are kept.
+RELEASE_TRUST = tuple(
+    Path(p.strip()) for p in env_str("SMARTCART_RELEASE_TRUST", "").split(",") if p.strip()
+)
+RELEASES_DIR = VAR_DIR / "releases"
+# A campaign's behaviour check compares updated carts with the control group only once both
+# groups have this much use (docs/ota.md, "Judged on behaviour").
+OTA_MIN_USE_HOURS = env_int("SMARTCART_OTA_MIN_USE_HOURS", 5, minimum=0)
+OTA_MIN_SESSIONS = env_int("SMARTCART_OTA_MIN_SESSIONS", 20, minimum=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}
@@ -87,6 +101,11 @@ OAUTH2_PROVIDER = tiersettings.oauth2_provider(
 )
 REST_FRAMEWORK = tiersettings.rest_framework("tierkit.api.errors.exception_handler")
 SPECTACULAR_SETTINGS = tiersettings.spectacular("SmartCart cloud API")
+# A campaign's state and a store command's state are different choice sets, each named.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "CampaignStateEnum": "cloud.releases.models.Campaign.State",
+    "StoreCommandStateEnum": "cloud.commands.models.StoreCommand.State",
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -95,6 +114,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static-cloud"
 STATIC_ROOT.mkdir(exist_ok=True)
+# The console's CSS and JS are served from the apps' static folders (no collectstatic step
+# for the demo); production may still collect them into STATIC_ROOT.
+WHITENOISE_USE_FINDERS = True
 LOGGING = tiersettings.logging_config(env_str("SMARTCART_LOG_LEVEL", "INFO"))
 
 # Production mode (secret key, hosts, TLS, HSTS) and login throttling, checked last so a bad

@@ -1,3 +1,5 @@
-"""Routes (filled in by the app)."""
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns = [
+    path("api/v1/", include("cloud.releases.api.urls")),
+]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Store
+from .models import Store, StoreGroup
 
 
 @admin.register(Store)
@@ -20,3 +20,10 @@ class StoreAdmin(admin.ModelAdmin):
         "disconnected_at",
         "created_at",
     ]
+
+
+@admin.register(StoreGroup)
+class StoreGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+    filter_horizontal = ["stores"]

@@ -31,3 +31,17 @@ class Store(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class StoreGroup(models.Model):
+    """A named set of stores (a region, a pilot), so a campaign can say {"group": name}."""
+
+    name = models.CharField(max_length=64, unique=True)
+    stores = models.ManyToManyField(Store, related_name="groups", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from cloud.commands.tunnel import CommandFrames
+from cloud.releases.tunnel import ReleaseFrames
 from cloud.remote.tunnel import RemoteFrames
 from cloud.stores import services
 from cloud.stores.models import Store
@@ -29,7 +30,7 @@ def bearer_key(scope: dict) -> str:
     return key.strip() if scheme.lower() == "bearer" else ""
 
 
-class TunnelConsumer(CommandFrames, RemoteFrames, AsyncWebsocketConsumer):
+class TunnelConsumer(CommandFrames, RemoteFrames, ReleaseFrames, AsyncWebsocketConsumer):
     """Authenticates the store at connect, then dispatches its frames by type.
 
     Not the JSON consumer: a frame that is not JSON gets an error frame back instead of
@@ -120,6 +121,7 @@ class TunnelConsumer(CommandFrames, RemoteFrames, AsyncWebsocketConsumer):
             frames.HEARTBEAT: self.on_heartbeat,
             **self.command_handlers(),
             **self.remote_handlers(),
+            **self.release_handlers(),
         }
 
     async def tunnel_frame(self, event: dict) -> None:
