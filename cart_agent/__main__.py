@@ -12,10 +12,12 @@ from .agent import CartAgent
 
 def build(cfg: cart_config.CartConfig) -> Runner:
     from simulator.world import StoreWorld
+    from smartcart.agentkit.slots import SimulatedSlots
 
     from .hal.simulated import SimulatedCart
 
     a = cfg.agent
+    slots = SimulatedSlots(a.ota_root, hardware="cart-v1", factory_version=a.firmware)
     world = StoreWorld(
         racks={cfg.home_rack: cfg.home_rack_slots},
         cart_ids=[a.device],
@@ -23,7 +25,7 @@ def build(cfg: cart_config.CartConfig) -> Runner:
         speed=a.speed,
         firmware=a.firmware,
     )
-    agent = CartAgent(SimulatedCart(world, a.device), device=a.device)
+    agent = CartAgent(SimulatedCart(world, a.device, firmware_slots=slots), device=a.device)
     runner = Runner(a, agent)
     agent.on_reboot = runner.reboot
     return runner

@@ -1,5 +1,6 @@
 """What a cart says and does: telemetry from its hardware, events when faults or the dock
-change or a shopper presses the help button, and the hardware commands staff may send."""
+change or a shopper presses the help button, and the hardware commands staff may send.
+Firmware updates (ota.install) come from the runner, for hardware with firmware slots."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from smartcart.agentkit.commands import Handler, arg_bool, arg_number, arg_text
+from smartcart.agentkit.slots import FirmwareSlots
 from smartcart.protocol import CartTelemetry, Dock
 
 from .hal.base import CartHardware
@@ -61,6 +63,9 @@ class CartAgent:
 
     def firmware(self) -> str:
         return self.hal.firmware()
+
+    def firmware_slots(self) -> FirmwareSlots | None:
+        return self.hal.firmware_slots()
 
     def handlers(self) -> dict[str, Handler]:
         return {

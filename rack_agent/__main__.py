@@ -15,15 +15,19 @@ from .agent import RackAgent
 
 def build(cfg: rack_config.RackConfig) -> tuple[Runner, RackAgent]:
     from simulator.world import StoreWorld
+    from smartcart.agentkit.slots import SimulatedSlots
 
     from .hal.simulated import SimulatedRack
 
     a = cfg.agent
+    slots = SimulatedSlots(a.ota_root, hardware="rack-v1", factory_version=a.firmware)
     carts = [f"{a.device}-cart-{n:02d}" for n in range(1, cfg.sim_carts + 1)]
     world = StoreWorld(
         racks={a.device: cfg.slots}, cart_ids=carts, seed=a.seed, speed=a.speed, firmware=a.firmware
     )
-    agent = RackAgent(SimulatedRack(world, a.device, firmware=a.firmware), device=a.device)
+    agent = RackAgent(
+        SimulatedRack(world, a.device, firmware=a.firmware, firmware_slots=slots), device=a.device
+    )
     runner = Runner(a, agent)
     agent.on_reboot = runner.reboot
     return runner, agent

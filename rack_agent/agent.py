@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from smartcart.agentkit.commands import Handler, arg_bool, arg_int
+from smartcart.agentkit.slots import FirmwareSlots
 from smartcart.protocol import RackTelemetry, SlotReading
 
 from .hal.base import RackHardware, SlotState
@@ -49,6 +50,9 @@ class RackAgent:
 
     def firmware(self) -> str:
         return self.hal.firmware()
+
+    def firmware_slots(self) -> FirmwareSlots | None:
+        return self.hal.firmware_slots()
 
     def handlers(self) -> dict[str, Handler]:
         return {"slot_power": self.slot_power, "reboot": self.reboot}

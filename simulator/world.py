@@ -162,6 +162,12 @@ class StoreWorld:
                 cart.with_shopper = False
                 self._dock(cart)
 
+    def set_firmware(self, device: str, version: str) -> None:
+        """The version a cart runs now (its firmware slots say), as its dock connector tells
+        the rack it sits in."""
+        with self.lock:
+            self.carts[device].firmware = version
+
     def census(self) -> dict[str, int]:
         """How many carts are docked, out shopping, and in fault: what the demo must show."""
         with self.lock:

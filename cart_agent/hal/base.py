@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from smartcart.agentkit.slots import FirmwareSlots
 from smartcart.protocol import Battery, Dock, Health
 
 
@@ -24,6 +25,11 @@ class CartHardware(ABC):
     @abstractmethod
     def firmware(self) -> str:
         """The version of the firmware running now."""
+
+    def firmware_slots(self) -> FirmwareSlots | None:
+        """The A/B firmware slots OTA updates install into; None on a cart that has none
+        (it refuses no command: it simply does not offer ota.install)."""
+        return None
 
     @abstractmethod
     def locate(self, *, seconds: float) -> None:

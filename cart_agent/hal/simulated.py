@@ -14,6 +14,7 @@ import random
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from smartcart.agentkit.slots import FirmwareSlots
 from smartcart.protocol import Battery, Dock, Health
 
 from .base import CartHardware
@@ -134,11 +135,15 @@ class CartPhysics:
 
 
 class SimulatedCart(CartHardware):
-    """The driver the simulator uses: every read advances the shared world to now."""
+    """The driver the simulator uses: every read advances the shared world to now. With
+    `firmware_slots` (slots.SimulatedSlots) the cart runs what its slots hold, and the world
+    learns that version, as a rack's dock connector would read it."""
 
-    def __init__(self, world, device: str) -> None:
-        self.world, self.device = world, device
+    def __init__(self, world, device: str, *, firmware_slots: FirmwareSlots | None = None) -> None:
+        self.world, self.device, self.fw_slots = world, device, firmware_slots
         self.presses = 0  # help button presses not yet handed to the agent
+        if firmware_slots is not None:
+            self.firmware()
 
     def press_help_button(self) -> None:
         """A shopper presses the cart's help button (the simulator, or a test)."""
@@ -168,7 +173,14 @@ class SimulatedCart(CartHardware):
             return Dock(rack=place[0], slot=place[1]) if place else None
 
     def firmware(self) -> str:
-        return self.world.carts[self.device].firmware
+        if self.fw_slots is None:
+            return self.world.carts[self.device].firmware
+        version = self.fw_slots.running_version()
+        self.world.set_firmware(self.device, version)
+        return version
+
+    def firmware_slots(self) -> FirmwareSlots | None:
+        return self.fw_slots
 
     def locate(self, *, seconds: float) -> None:
         with self.world.lock:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
+from smartcart.agentkit.slots import FirmwareSlots
 from smartcart.protocol import Health
 
 
@@ -40,6 +41,10 @@ class RackHardware(ABC):
     @abstractmethod
     def firmware(self) -> str:
         """The version of the rack controller's firmware."""
+
+    def firmware_slots(self) -> FirmwareSlots | None:
+        """The controller's A/B firmware slots OTA updates install into; None: no OTA."""
+        return None
 
     @abstractmethod
     def reboot(self) -> None:

@@ -3,14 +3,23 @@ and the charging current is what each docked cart's battery is drawing right now
 
 from __future__ import annotations
 
+from smartcart.agentkit.slots import FirmwareSlots
 from smartcart.protocol import Health
 
 from .base import RackHardware, SlotState
 
 
 class SimulatedRack(RackHardware):
-    def __init__(self, world, rack: str, *, firmware: str = "1.0.0") -> None:
+    def __init__(
+        self,
+        world,
+        rack: str,
+        *,
+        firmware: str = "1.0.0",
+        firmware_slots: FirmwareSlots | None = None,
+    ) -> None:
         self.world, self.rack, self._firmware = world, rack, firmware
+        self.fw_slots = firmware_slots
 
     def slot_count(self) -> int:
         return self.world.racks[self.rack]
@@ -56,7 +65,10 @@ class SimulatedRack(RackHardware):
         return Health("degraded", ["SLOT_POWER_OFF"]) if off else Health()
 
     def firmware(self) -> str:
-        return self._firmware
+        return self.fw_slots.running_version() if self.fw_slots else self._firmware
+
+    def firmware_slots(self) -> FirmwareSlots | None:
+        return self.fw_slots
 
     def reboot(self) -> None:
         with self.world.lock:

@@ -38,6 +38,8 @@ COMMON_KEYS = (
     "reconnect_min",
     "reconnect_max",
     "log_level",
+    "trust",
+    "ota_dir",
 )
 
 
@@ -68,6 +70,14 @@ class AgentConfig:
     seed: int | None
     speed: float  # simulated seconds per real second (simulated hardware only)
     log_level: str
+    # Public keys (PEM files or directories of *.pub.pem) whose releases this device installs;
+    # none: every ota.install is refused (unknown_key).
+    trust: tuple[Path, ...] = ()
+    ota_dir: Path | None = None  # firmware slots, OTA job and downloads; None: <outbox>.ota
+
+    @property
+    def ota_root(self) -> Path:
+        return self.ota_dir or Path(f"{self.outbox}.ota")
 
 
 class Source:
@@ -217,6 +227,18 @@ def read_mqtt(src: Source) -> MqttSettings:
     )
 
 
+def read_trust(src: Source) -> tuple[Path, ...]:
+    """`trust`: comma-separated paths of public keys or directories of them, each one there."""
+    if not src.has("trust"):
+        return ()
+    origin = src.raw("trust")[1]
+    paths = tuple(Path(part.strip()) for part in read_text(src, "trust").split(",") if part.strip())
+    for path in paths:
+        if not path.exists():
+            raise ConfigError(f"{origin}: {str(path)!r} is neither a key file nor a directory")
+    return paths
+
+
 def read_common(kind: str, src: Source) -> AgentConfig:
     device = read_id(src, "device")
     log_level = read_text(src, "log_level", "INFO").upper()
@@ -236,6 +258,8 @@ def read_common(kind: str, src: Source) -> AgentConfig:
         seed=read_int(src, "seed", None, 0, 2**32),
         speed=read_number(src, "speed", 1.0, 0.0, 10_000),
         log_level=log_level,
+        trust=read_trust(src),
+        ota_dir=Path(read_text(src, "ota_dir")) if src.has("ota_dir") else None,
     )
 
 

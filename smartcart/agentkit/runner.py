@@ -3,6 +3,8 @@
 boot_id is fresh per process start (and per reboot command), seq counts up from 0 within a
 boot, so (device, boot_id, seq) names each message once and the server can drop redeliveries.
 Commands run on this loop too, between samples, so hardware is only touched from one thread.
+A device whose hardware has firmware slots also takes `ota.install` (ota.py): its downloads
+and health checks run on their own thread, but its events and its reboot come back here.
 
 The loop survives one bad item: a reading that cannot be taken or stored is logged and the next
 one is tried on time. Whatever ends the loop, the agent still says offline and closes its outbox.
@@ -19,6 +21,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -26,7 +29,9 @@ from smartcart.protocol import Command, Event, Status, topic
 
 from .commands import CommandDesk, Handler
 from .config import AgentConfig
+from .ota import OtaInstaller
 from .outbox import Outbox
+from .slots import FirmwareSlots
 from .transport import Transport
 
 log = logging.getLogger(__name__)
@@ -47,6 +52,9 @@ class DeviceAgent(Protocol):
     def firmware(self) -> str:
         """The running firmware version."""
 
+    def firmware_slots(self) -> FirmwareSlots | None:
+        """The hardware's A/B firmware slots, or None: the device takes no OTA updates."""
+
 
 class TransportEnded(RuntimeError):
     """The network thread ended while the agent was running."""
@@ -63,13 +71,18 @@ class Runner:
         self.config, self.agent = config, agent
         self.boot_id, self.seq, self.event_seq, self.produced = new_boot_id(), 0, 0, 0
         self.outbox = Outbox(config.outbox, max_rows=config.outbox_max)
-        self.commands: queue.SimpleQueue[Command | None] = queue.SimpleQueue()
+        # Commands to run, and chores other threads hand to the loop (call_soon).
+        self.commands: queue.SimpleQueue[Command | Callable[[], None] | None] = queue.SimpleQueue()
         self.stopping = threading.Event()
+        self.ota = self.ota_installer()
+        handlers = agent.handlers()
+        if self.ota is not None:
+            handlers["ota.install"] = self.ota.install
         self.desk = CommandDesk(
             device=config.device,
             outbox=self.outbox,
             ack_topic=self.topic("ack"),
-            handlers=agent.handlers(),
+            handlers=handlers,
         )
         self.transport = Transport(
             config.mqtt,
@@ -80,6 +93,25 @@ class Runner:
             presence=self.presence,
             on_command=self.receive_command,
         )
+
+    def ota_installer(self) -> OtaInstaller | None:
+        slots = getattr(self.agent, "firmware_slots", lambda: None)()
+        if slots is None:
+            return None
+        mqtt = self.config.mqtt
+        return OtaInstaller(
+            device=self.config.device,
+            slots=slots,
+            root=self.config.ota_root,
+            trust=self.config.trust,
+            # The store serves artifacts to the devices it knows, by their MQTT credentials.
+            credentials=(mqtt.username, mqtt.password) if mqtt.username and mqtt.password else None,
+            request_reboot=lambda: self.call_soon(self.reboot),
+        )
+
+    def call_soon(self, chore: Callable[[], None]) -> None:
+        """Run `chore` on the agent loop, between samples (safe from any thread)."""
+        self.commands.put(chore)
 
     def topic(self, channel: str) -> str:
         return topic(self.config.store, self.config.kind, self.config.device, channel)
@@ -112,6 +144,8 @@ class Runner:
         )
         try:
             self.transport.start()
+            if self.ota is not None:
+                self.ota.start()
             next_tick = time.monotonic()
             while not self.stopping.is_set():
                 self.check_transport()
@@ -149,8 +183,16 @@ class Runner:
                 command = self.commands.get(timeout=left)
             except queue.Empty:
                 return
-            if command is not None:
+            if isinstance(command, Command):
                 self.desk.execute(command)
+            elif command is not None:
+                self.run_chore(command)
+
+    def run_chore(self, chore: Callable[[], None]) -> None:
+        try:
+            chore()
+        except Exception:
+            log.exception("%s: a chore handed to the loop broke; carrying on", self.config.device)
 
     def tick(self) -> None:
         now = datetime.now(UTC)
@@ -158,8 +200,13 @@ class Runner:
         self.outbox.append(self.topic("telemetry"), json.dumps(message.to_dict()).encode())
         self.seq += 1
         self.produced += 1
+        self.emit_happenings(now)
+
+    def emit_happenings(self, now: datetime) -> None:
         for name, data in self.agent.happenings():
             self.emit_event(name, data, now)
+        if self.ota is not None:
+            self.ota.flush(lambda name, data: self.emit_event(name, data, now))
 
     def emit_event(self, name: str, data: dict, ts: datetime) -> None:
         event = Event(
@@ -174,8 +221,13 @@ class Runner:
         self.event_seq += 1
 
     def reboot(self) -> None:
-        """A (simulated) reboot: a new boot id, seq from 0, and a fresh online status."""
+        """A (simulated) reboot: a new boot id, seq from 0, and a fresh online status. What
+        happened before it is said under the old boot; the firmware slots boot afresh (into
+        the new slot after an OTA switch)."""
+        self.emit_happenings(datetime.now(UTC))
         self.boot_id, self.seq, self.event_seq = new_boot_id(), 0, 0
+        if self.ota is not None:
+            self.ota.rebooted()
         self.transport.restart()
         log.info("%s rebooted: boot %s", self.config.device, self.boot_id)
 
@@ -186,6 +238,8 @@ class Runner:
     def shut_down(self) -> None:
         """Offline status out (after a short flush), network loop stopped, outbox closed."""
         self.stopping.set()
+        if self.ota is not None:
+            self.ota.stop()
         try:
             self.transport.stop()
         finally:
