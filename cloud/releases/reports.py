@@ -188,8 +188,9 @@ def keep_jobs(store: Store, jobs: list[dict], members: dict[int, int]) -> set[in
                 job["campaign"],
             )
             continue
+        campaign = job["campaign"]
         if keep_job(store, job, releases):
-            touched.add(job["campaign"])
+            touched.add(campaign)
     touched.discard(None)
     return touched
 
@@ -209,7 +210,10 @@ def keep_job(store: Store, job: dict, releases: dict[int, int]) -> bool:
     final = job["state"] in CampaignDevice.FINAL
     if row is None:
         CampaignDevice.objects.create(
-            **key, **job, release_id=release_id, received_at=now, finished_at=now if final else None
+            **{**job, **key},
+            release_id=release_id,
+            received_at=now,
+            finished_at=now if final else None,
         )
         return True
     if job["updated_at"] < row.updated_at:

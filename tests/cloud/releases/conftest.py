@@ -16,7 +16,7 @@ from smartcart import tunnel_frames as frames
 from smartcart.release.build import build_release, sample_image
 from smartcart.release.signing import generate
 
-from ..conftest import tunnel
+from ..conftest import heartbeat_body, tunnel
 
 
 @pytest.fixture(scope="session")
@@ -149,9 +149,13 @@ def report(jobs=(), campaigns=(), firmware=()) -> frames.Frame:
 
 
 async def open_tunnel(code: str, key: str) -> WebsocketCommunicator:
+    """The store's tunnel, open and online (its first heartbeat acked)."""
     comm = tunnel(code, key)
     connected, _ = await comm.connect()
     assert connected
+    beat = frames.heartbeat({**heartbeat_body(), "store": code})
+    await comm.send_to(text_data=beat.to_json())
+    assert (await answer_to(comm, beat.id))["type"] == "ack"
     return comm
 
 
