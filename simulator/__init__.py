@@ -9,6 +9,13 @@ With --shoppers N, carts leave only with a shopper: N simulated shoppers drive t
 API (sign up, PKCE sign-in, pair by the cart's code from --credentials, scan the ERP's
 catalog, ask for help, pay by tag on the cashless emulator or at the till, bring the cart
 back). The till's token comes from SMARTCART_TILL_TOKEN, the ERP's from SMARTCART_ERP_TOKEN.
+
+With --rack-pages-port P, rack N serves its technician page on port P+N-1 (announced to the
+store, so ops reach it through the tunnel); with --onprem-url and a technician PIN its
+force-update form asks the store's API with the rack's own credentials. The technician's
+login and PIN come from --technician-password/--technician-pin or SMARTCART_TECHNICIAN_PASSWORD/
+SMARTCART_TECHNICIAN_PIN (a variable keeps them out of `ps`). --trust gives every agent the
+release keys it accepts firmware from.
 """
 
 from __future__ import annotations
@@ -88,6 +95,39 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="stop after this many seconds",
     )
+    p.add_argument(
+        "--all-docked",
+        action="store_true",
+        help="every cart starts in a slot and stays there (benchmarks): needs racks x slots >= carts",
+    )
+    p.add_argument(
+        "--trust",
+        action="append",
+        type=Path,
+        default=[],
+        help="release public key (PEM) or a dir of *.pub.pem the agents trust; repeatable",
+    )
+    pages = p.add_argument_group("rack pages (each rack's technician page)")
+    pages.add_argument(
+        "--rack-pages-port",
+        type=positive(int, 1, 65535),
+        default=None,
+        help="rack-01's page on this port, rack-02's on the next, …",
+    )
+    pages.add_argument(
+        "--technician-password",
+        default=os.environ.get("SMARTCART_TECHNICIAN_PASSWORD"),
+        help="the pages' login (user technician); default $SMARTCART_TECHNICIAN_PASSWORD",
+    )
+    pages.add_argument(
+        "--technician-pin",
+        default=os.environ.get("SMARTCART_TECHNICIAN_PIN"),
+        help="the PIN the force-update form asks; default $SMARTCART_TECHNICIAN_PIN",
+    )
+    pages.add_argument(
+        "--onprem-url",
+        help="the store's API the force-update form calls, e.g. http://127.0.0.1:8000",
+    )
     shop = p.add_argument_group("shoppers (the store's real API)")
     shop.add_argument(
         "--shoppers", type=positive(int, 0, 500), default=0, help="simulated shoppers (default 0)"
@@ -110,14 +150,19 @@ def build_fleet(args: argparse.Namespace):
     except ProtocolError as exc:
         raise ConfigError(str(exc)) from None
     mqtt = MqttSettings(**parse_mqtt_url(args.mqtt, "--mqtt"), reconnect_max=10.0)
+    if args.all_docked and args.racks * args.slots < args.carts:
+        raise ConfigError(
+            f"--all-docked: {args.carts} carts do not fit in {args.racks} racks x {args.slots} slots"
+        )
     world = StoreWorld(
         racks=dict.fromkeys(rack_ids(args.racks), args.slots),
         cart_ids=cart_ids(args.carts),
         seed=args.seed,
         speed=args.speed,
+        docked_share=1.0 if args.all_docked else 0.5,
     )
     outbox_dir = args.outbox_dir or Path("var") / "simulator" / args.store
-    world.departures = not args.shoppers
+    world.departures = not args.shoppers and not args.all_docked
     return Fleet(
         store=args.store,
         world=world,
@@ -125,6 +170,42 @@ def build_fleet(args: argparse.Namespace):
         outbox_dir=outbox_dir,
         interval=args.interval,
         credentials=read_credentials(args.credentials),
+        trust=tuple(check_trust(args.trust)),
+        pages=page_settings(args),
+    )
+
+
+def check_trust(paths: list[Path]) -> list[Path]:
+    for path in paths:
+        if not path.exists():
+            raise ConfigError(f"--trust {path} does not exist")
+    return paths
+
+
+def page_settings(args: argparse.Namespace):
+    """The racks' technician pages, or None without --rack-pages-port."""
+    from rack_agent.technician import MIN_PASSWORD, MIN_PIN
+
+    from .fleet import RackPages
+
+    if args.rack_pages_port is None:
+        return None
+    if args.rack_pages_port + args.racks - 1 > 65535:
+        raise ConfigError(
+            f"--rack-pages-port {args.rack_pages_port} leaves no port for rack {args.racks}"
+        )
+    password, pin = args.technician_password, args.technician_pin
+    if not password or len(password) < MIN_PASSWORD:
+        raise ConfigError(
+            f"--rack-pages-port needs a technician password of at least {MIN_PASSWORD} characters "
+            "(--technician-password or SMARTCART_TECHNICIAN_PASSWORD)"
+        )
+    if pin is not None and len(pin) < MIN_PIN:
+        raise ConfigError(f"--technician-pin needs at least {MIN_PIN} characters")
+    if bool(pin) != bool(args.onprem_url):
+        raise ConfigError("the force-update form needs both --onprem-url and a technician PIN")
+    return RackPages(
+        port=args.rack_pages_port, password=password, pin=pin, onprem_url=args.onprem_url
     )
 
 
@@ -201,6 +282,16 @@ def main(argv: list[str] | None = None) -> int:
         shoppers = build_shoppers(args, fleet)
     except ConfigError as exc:
         print(f"smartcart simulate: {exc}", file=sys.stderr)
+        return 2
+    try:
+        fleet.serve_pages()
+    except OSError as exc:
+        fleet.stop()
+        port = args.rack_pages_port
+        print(
+            f"smartcart simulate: cannot serve the rack pages from port {port}: {exc.strerror}",
+            file=sys.stderr,
+        )
         return 2
     run(fleet, args.duration, shoppers)
     return 0

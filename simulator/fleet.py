@@ -1,5 +1,6 @@
 """A simulated store fleet: N rack agents and M cart agents around one StoreWorld, each with
-its own MQTT client, outbox and boot id, exactly as separate devices would have."""
+its own MQTT client, outbox, firmware slots and boot id, exactly as separate devices would
+have; with `pages`, each rack also serves its technician page."""
 
 from __future__ import annotations
 
@@ -7,19 +8,41 @@ import dataclasses
 import json
 import logging
 import threading
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from cart_agent.agent import CartAgent
 from cart_agent.hal.simulated import SimulatedCart
 from rack_agent.agent import RackAgent
 from rack_agent.hal.simulated import SimulatedRack
+from rack_agent.http_ui import rack_page, start_server
+from rack_agent.technician import hash_password
 from smartcart.agentkit.config import AgentConfig, MqttSettings
 from smartcart.agentkit.runner import Runner
+from smartcart.agentkit.slots import SimulatedSlots
 from smartcart.envconf import ConfigError
 
 from .world import StoreWorld
 
 log = logging.getLogger(__name__)
+# Fewer PBKDF2 rounds than a real rack's config: the simulator hashes at every start, and its
+# secrets are local to one machine.
+SIMULATED_HASH_ITERATIONS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class RackPages:
+    """The racks' technician pages: rack N on port + N - 1; the form needs pin and onprem_url."""
+
+    port: int
+    password: str
+    pin: str | None = None
+    onprem_url: str | None = None
+    host: str = "127.0.0.1"
+
+    def url(self, index: int) -> str:
+        return f"http://{self.host}:{self.port + index}/"
 
 
 def rack_ids(count: int) -> list[str]:
@@ -62,18 +85,36 @@ class Fleet:
         outbox_dir: Path,
         interval: float,
         credentials: dict[str, dict[str, str]],
+        trust: tuple[Path, ...] = (),
+        pages: RackPages | None = None,
     ) -> None:
         self.store, self.world, self.mqtt, self.outbox_dir = store, world, mqtt, outbox_dir
-        self.interval, self.credentials = interval, credentials
+        self.interval, self.credentials, self.trust, self.pages = (
+            interval,
+            credentials,
+            trust,
+            pages,
+        )
         self.runners: dict[str, Runner] = {}
+        self.servers: list[ThreadingHTTPServer] = []
         self.racks: dict[str, RackAgent] = {}
         for rack in world.racks:
-            self.racks[rack] = self._add(
-                rack, RackAgent(SimulatedRack(world, rack, firmware=world.firmware), device=rack)
+            hal = SimulatedRack(
+                world, rack, firmware=world.firmware, firmware_slots=self._slots(rack, "rack-v1")
             )
+            self.racks[rack] = self._add(rack, RackAgent(hal, device=rack))
         for cart in world.cart_ids:
-            self._add(cart, CartAgent(SimulatedCart(world, cart), device=cart))
+            hal = SimulatedCart(world, cart, firmware_slots=self._slots(cart, "cart-v1"))
+            self._add(cart, CartAgent(hal, device=cart))
         self.threads: list[threading.Thread] = []
+
+    def _slots(self, device: str, hardware: str) -> SimulatedSlots:
+        """The device's A/B firmware slots, kept beside its outbox (they survive a restart)."""
+        return SimulatedSlots(
+            self.outbox_dir / f"{device}.ota",
+            hardware=hardware,
+            factory_version=self.world.firmware,
+        )
 
     def _config(self, kind: str, device: str) -> AgentConfig:
         mqtt = self.mqtt
@@ -86,6 +127,8 @@ class Fleet:
             device=device,
             mqtt=mqtt,
             outbox=self.outbox_dir / f"{device}.outbox.sqlite3",
+            ota_dir=self.outbox_dir / f"{device}.ota",
+            trust=self.trust,
             outbox_max=100_000,
             interval=self.interval,
             firmware=self.world.firmware,
@@ -101,6 +144,34 @@ class Fleet:
         self.runners[device] = runner
         return agent
 
+    def page_urls(self) -> dict[str, str]:
+        """Each rack's page as the store reaches it ({} without pages)."""
+        if self.pages is None:
+            return {}
+        return {rack: self.pages.url(n) for n, rack in enumerate(self.racks)}
+
+    def serve_pages(self) -> None:
+        """Serve every rack's page (before start(): each rack announces its page's URL in its
+        status, so the store can proxy to it). OSError when a port is taken."""
+        pages = self.pages
+        if pages is None:
+            return
+        password_hash = hash_password(pages.password, iterations=SIMULATED_HASH_ITERATIONS)
+        pin_hash = pages.pin and hash_password(pages.pin, iterations=SIMULATED_HASH_ITERATIONS)
+        for (rack, agent), url in zip(self.racks.items(), self.page_urls().values(), strict=True):
+            mqtt = self.runners[rack].config.mqtt
+            page = rack_page(
+                agent,
+                user="technician",
+                password_hash=password_hash,
+                pin_hash=pin_hash,
+                onprem_url=pages.onprem_url or "",
+                login=(mqtt.username or "", mqtt.password or ""),
+            )
+            port = pages.port + len(self.servers)
+            self.servers.append(start_server(page, pages.host, port))
+            agent.page_url = url
+
     def start(self) -> None:
         for device, runner in self.runners.items():
             thread = threading.Thread(target=runner.run, name=f"agent-{device}", daemon=True)
@@ -111,6 +182,9 @@ class Fleet:
         """Every agent at once: each flushes its outbox and says offline."""
         for runner in self.runners.values():
             runner.stop()
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
         for thread in self.threads:
             thread.join(15)
 
