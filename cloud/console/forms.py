@@ -1,0 +1,124 @@
+"""The console's forms: what a person types, turned into what the release and campaign verbs
+take (the same verbs as the REST API, so both refuse the same things with the same words)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cloud.releases.models import Release
+from cloud.stores.models import Store, StoreGroup
+
+PHASE = re.compile(r"^\s*(\d{1,6})\s*(%|carts?)\s*$", re.IGNORECASE)
+
+
+class ReleaseUploadForm(forms.Form):
+    manifest = forms.FileField(label=_("Signed manifest (.manifest.json)"))
+    artifact = forms.FileField(label=_("Image (artifact)"))
+
+
+def parse_phases(text: str) -> list[dict]:
+    """'1 cart, 10 %, 100 %' -> [{"carts": 1}, {"percent": 10}, {"percent": 100}]."""
+    phases = []
+    for part in text.split(","):
+        match = PHASE.match(part)
+        if match is None:
+            raise forms.ValidationError(
+                _("Write each phase as “N carts” or “N %”, separated by commas: %(part)s")
+                % {"part": part.strip() or "…"}
+            )
+        number, unit = int(match.group(1)), match.group(2)
+        phases.append({"percent": number} if unit == "%" else {"carts": number})
+    return phases
+
+
+class CampaignForm(forms.Form):
+    STORE_MODES = [("all", _("Every store")), ("list", _("These stores")), ("group", _("A group"))]
+
+    release = forms.ModelChoiceField(queryset=Release.objects.none(), label=_("Release"))
+    name = forms.CharField(required=False, max_length=100, label=_("Name"))
+    store_mode = forms.ChoiceField(
+        choices=STORE_MODES, initial="all", widget=forms.RadioSelect, label=_("Stores")
+    )
+    stores = forms.ModelMultipleChoiceField(
+        queryset=Store.objects.all(),
+        required=False,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Stores in the list"),
+    )
+    group = forms.ModelChoiceField(
+        queryset=StoreGroup.objects.all(), required=False, to_field_name="name", label=_("Group")
+    )
+    phases = forms.CharField(
+        initial="1 cart, 10 %, 100 %",
+        label=_("Phases"),
+        help_text=_("Cumulative per store: “1 cart, 10 %, 100 %”."),
+    )
+    max_failure_percent = forms.FloatField(
+        initial=10, min_value=0, max_value=100, label=_("Pause above this failure rate (%)")
+    )
+    approval = forms.BooleanField(required=False, label=_("Approve each next phase by hand"))
+    window_start = forms.TimeField(
+        required=False, label=_("Window from"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    window_end = forms.TimeField(
+        required=False, label=_("Window until"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    observe_hours = forms.IntegerField(
+        initial=24, min_value=0, max_value=720, label=_("Watch behaviour for (hours)")
+    )
+    max_regression_percent = forms.FloatField(
+        initial=25,
+        min_value=0,
+        max_value=10_000,
+        label=_("Pause when updated carts do worse than the control group by (%)"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["release"].queryset = Release.objects.filter(expires__gt=timezone.now())
+        self.fields["release"].label_from_instance = lambda r: (
+            f"{r.hardware} {r.version} ({r.channel})"
+        )
+
+    def clean_phases(self) -> list[dict]:
+        return parse_phases(self.cleaned_data["phases"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("window_start"), data.get("window_end")
+        if bool(start) != bool(end):
+            raise forms.ValidationError(_("Give the window both a start and an end, or neither."))
+        mode = data.get("store_mode")
+        if mode == "list" and not data.get("stores"):
+            self.add_error("stores", _("Pick at least one store."))
+        if mode == "group" and not data.get("group"):
+            self.add_error("group", _("Pick a group."))
+        return data
+
+    def campaign_fields(self) -> dict:
+        """The keyword arguments of create_campaign (without who asks)."""
+        data = self.cleaned_data
+        start, end = data.get("window_start"), data.get("window_end")
+        stores = {
+            "all": "all",
+            "list": [s.code for s in data.get("stores") or []],
+            "group": {"group": data["group"].name} if data.get("group") else None,
+        }[data["store_mode"]]
+        return {
+            "release": data["release"],
+            "name": data["name"],
+            "stores": stores,
+            "phases": data["phases"],
+            "max_failure_percent": data["max_failure_percent"],
+            "approval": data["approval"],
+            "window": (
+                {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")} if start else None
+            ),
+            "observe_hours": data["observe_hours"],
+            "max_regression_percent": data["max_regression_percent"],
+        }
