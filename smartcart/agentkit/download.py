@@ -19,7 +19,6 @@ import httpx
 
 log = logging.getLogger(__name__)
 
-CHUNK = 64 * 1024
 BACKOFF_MIN, BACKOFF_MAX = 0.5, 15.0
 
 
@@ -104,7 +103,7 @@ class Download:
             if mode is None:
                 return
             with open(self.part, mode) as out:
-                for chunk in answer.iter_bytes(CHUNK):
+                for chunk in answer.iter_raw():
                     out.write(chunk)
                     out.flush()  # what is written survives a killed process; no fsync per chunk
                     self.progress(out.tell())

@@ -193,8 +193,11 @@ class OtaInstaller:
         elif job is None or job["stage"] in FINAL:
             if job and not job["reported"]:
                 self.event(job["stage"], reason=job["reason"], detail=job["detail"])
+        elif job["stage"] == "committing" and not gave_up:
+            self.finish("succeeded")  # committed just before the agent died
         elif gave_up or job["stage"] not in ("downloading", "installing"):
-            # The trial slot ended without the verdict being carried out: the old slot runs.
+            # Back on the old slot: rolled back on a verdict (its reason is on record), or
+            # the trial slot never gave one (the agent died in its health check each time).
             self.finish(
                 "rolled_back",
                 job["reason"] or "interrupted",
@@ -304,8 +307,7 @@ class OtaInstaller:
             return
         self.stage("rolling_back", reason=verdict.reason, detail=verdict.detail)
         self.slots.rollback()
-        self.finish("rolled_back", verdict.reason, verdict.detail)
-        self.request_reboot()  # back into the old slot: a new boot, as on a real device
+        self.request_reboot()  # back into the old slot; after_boot then says rolled_back
 
     # --- state and events --------------------------------------------------------------
 

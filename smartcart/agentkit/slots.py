@@ -14,7 +14,8 @@ instant restarts on a slot that is either the old or the new one, complete:
 - a boot into a `trying` slot counts itself; a slot that was booted MAX_TRIES times without a
   verdict (the agent died each time during its health check) is given up, as a bootloader's
   boot counter would;
-- commit and roll back are again one rename of the state file.
+- commit and roll back are again one rename of the state file; a rollback takes effect at the
+  reboot that follows it, as on a device that must restart to leave the firmware it runs.
 
 A slot holds only what the simulation runs: `VERSION`, `healthcheck` and the manifest it came
 from. The image itself is not kept (a 20 MB image on 200 simulated carts would be 4 GB).
@@ -97,7 +98,7 @@ class FirmwareSlots(ABC):
 
     @abstractmethod
     def rollback(self) -> None:
-        """Give the trial slot up: the previous slot runs again (at once, and on later boots)."""
+        """Give the trial slot up: the next boot (and every later one) runs the previous slot."""
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -277,7 +278,6 @@ class SimulatedSlots(FirmwareSlots):
         with self.lock:
             state = self._state()
             self._save({"active": state["active"], "trying": None, "tries": 0})
-            self.running = state["active"]
 
 
 def read_members(tar: tarfile.TarFile, wanted: dict[str, int]) -> dict[str, bytes]:

@@ -11,6 +11,7 @@ import tarfile
 import threading
 import time
 import uuid
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class ReleaseKit:
         broken: bool = False,
         payload_bytes: int = 0,
         healthcheck: str | None = None,
+        created: datetime | None = None,
     ) -> tuple[dict, Path]:
         """(signed manifest dict, artifact path) of a sample image; `healthcheck` replaces the
         image's own script (e.g. one that sleeps, to widen a window)."""
@@ -53,6 +55,7 @@ class ReleaseKit:
             expires_days=30,
             key=self.private,
             out=out,
+            now=created,
         )
         return json.loads(manifest.read_text()), artifact
 
@@ -97,8 +100,9 @@ class ArtifactServer:
 
     def add(self, artifact: Path) -> str:
         """The URL the artifact is served at."""
-        self.files[artifact.name] = artifact
-        return f"http://127.0.0.1:{self.httpd.server_port}/a/{artifact.name}"
+        name = f"{len(self.files)}-{artifact.name}"
+        self.files[name] = artifact
+        return f"http://127.0.0.1:{self.httpd.server_port}/a/{name}"
 
     def answer(self, request: BaseHTTPRequestHandler) -> None:
         with self.lock:
