@@ -1,7 +1,9 @@
 """`smartcart demo`: the whole system on one machine, on embedded defaults.
 
 An embedded MQTT broker, the cloud (daphne + store monitor), the store's on-prem tier
-(daphne + ingest + uplink) and a simulated store of racks and carts, each its own process;
+(daphne + ingest + uplink + the updates worker) and a simulated store of racks and carts
+(each rack with its technician page), each its own process; the demo's release key signs the
+factory firmware 1.0.0 the devices run (simulator/releases.py);
 simulated shoppers (--shoppers, a handful by default) use the shopper app's API on the store.
 It prints the URLs and credentials, writes them to var/demo.json, and Ctrl-C stops it all.
 A child that dies is reported (console and var/logs/demo.log) and restarted with backoff; one
@@ -26,19 +28,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.demo_racks import (
+    rack_pages,
+    remote_urls,
+    start_rack_page,
+    technician_pin,
+    var_secret,
+)
+from simulator.releases import DemoKey, demo_key, factory_releases
 from simulator.supervisor import ROOT, Child, Supervision, port_free, wait_for_port
 
 log = logging.getLogger("simulator.demo")
 # A native app's loopback redirect (RFC 8252): the demo's app never listens there, it reads the code.
 SHOPPER_REDIRECT_URI = "http://127.0.0.1:8765/callback"
-
-
-def var_secret(var: Path, name: str) -> str:
-    """A random secret kept in the demo's var dir (made on first use): never a built-in value."""
-    path = var / name
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32))
-    return path.read_text().strip()
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Demo(Supervision):
     embedded_broker: bool
     erp_port: int
     cashless_port: int
+    release_key: DemoKey
     children: dict[str, Child] = field(default_factory=dict)
     on_restart: list = field(default_factory=list)  # callbacks after a child got a new pid
 
@@ -67,6 +70,9 @@ class Demo(Supervision):
             "SMARTCART_ERP_URL": f"http://127.0.0.1:{self.erp_port}",
             "SMARTCART_CASHLESS_URL": f"http://127.0.0.1:{self.cashless_port}",
             "SMARTCART_CASHLESS_EVENT_SECRET": var_secret(self.var, "cashless-event-secret"),
+            # The cloud refuses uploads, the store refuses artifacts, not signed by this key.
+            "SMARTCART_RELEASE_TRUST": str(self.release_key.public),
+            "SMARTCART_ONPREM_URL": f"http://127.0.0.1:{self.onprem_port}",
             **extra,
         }
         if (
@@ -116,6 +122,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=8081,
         help="the one real rack agent's technician page (reached through the tunnel)",
     )
+    parser.add_argument(
+        "--rack-pages-port",
+        type=int,
+        default=8082,
+        help="the simulated racks' pages: rack-01 on this port, rack-02 on the next, …",
+    )
     parser.add_argument("--racks", type=int, default=3)
     parser.add_argument("--slots", type=int, default=10)
     parser.add_argument("--carts", type=int, default=24)
@@ -146,6 +158,7 @@ def check_ports(args: argparse.Namespace, embedded: bool) -> None:
         "ERP emulator": args.erp_port,
         "cashless emulator": args.cashless_port,
         "rack page": args.rack_page_port,
+        **{f"rack-{n + 1:02d}'s page": args.rack_pages_port + n for n in range(args.racks)},
     }
     if embedded:
         wanted["MQTT broker"] = args.mqtt_port
@@ -178,6 +191,10 @@ def bootstrap(demo: Demo, args: argparse.Namespace, store_key: str) -> dict:
     cloud = json.loads(
         demo.manage("cloud", "bootstrap_demo", "--store", args.store, f"--key={store_key}")
     )
+    for manifest, artifact in factory_releases(demo.var, demo.release_key):
+        demo.manage(
+            "cloud", "upload_release", "--manifest", str(manifest), "--artifact", str(artifact)
+        )
     shopper_app = json.loads(
         demo.manage("onprem", "register_shopper_app", "--redirect-uri", args.shopper_redirect_uri)
     )
@@ -234,13 +251,18 @@ def start_all(demo: Demo, args: argparse.Namespace, store_key: str, creds: dict)
     # No Celery beat in the demo: this loop settles payments nobody polls and times them out.
     demo.start("payment-sweep", [py, "manage.py", "sweep_payments", "--every", "10"])
     wait_for_port(args.cloud_port, "the cloud", demo)
+    cloud_link = {
+        "SMARTCART_CLOUD_URL": f"ws://127.0.0.1:{args.cloud_port}",
+        "SMARTCART_CLOUD_STORE_KEY": store_key,
+    }
     demo.start(
         "uplink",
         [py, "manage.py", "uplink"],
-        SMARTCART_CLOUD_URL=f"ws://127.0.0.1:{args.cloud_port}",
-        SMARTCART_CLOUD_STORE_KEY=store_key,
         SMARTCART_REMOTE_ONPREM_URL=f"http://127.0.0.1:{args.onprem_port}",
+        **cloud_link,
     )
+    # Fetches each release's artifact from the cloud once, and drives the update jobs.
+    demo.start("updates", [py, "manage.py", "updates"], **cloud_link)
     start_rack_page(demo, args, credentials)
     demo.start(
         "simulator",
@@ -263,9 +285,17 @@ def start_all(demo: Demo, args: argparse.Namespace, store_key: str, creds: dict)
             str(credentials),
             "--outbox-dir",
             str(demo.var / "outbox"),
+            "--trust",
+            str(demo.release_key.public),
+            "--rack-pages-port",
+            str(args.rack_pages_port),
+            "--onprem-url",
+            f"http://127.0.0.1:{args.onprem_port}",
             *shopper_args(args, creds["shopper_app"]),
         ],
         SMARTCART_TILL_TOKEN=creds["onprem"]["till_token"],
+        SMARTCART_TECHNICIAN_PASSWORD=var_secret(demo.var, "rack-page-password"),
+        SMARTCART_TECHNICIAN_PIN=technician_pin(demo.var),
     )
     wait_for_port(args.onprem_port, "the on-prem tier", demo)
     wait_for_port(args.erp_port, "the ERP emulator", demo)
@@ -287,7 +317,9 @@ def seed_history(demo: Demo, args: argparse.Namespace) -> None:
     if args.history_days <= 0 or marker.exists():
         return
     days, carts = str(args.history_days), str(args.carts)
-    print(demo.manage("onprem", "seed_history", "--days", days, "--carts", carts).strip(), flush=True)
+    print(
+        demo.manage("onprem", "seed_history", "--days", days, "--carts", carts).strip(), flush=True
+    )
     marker.write_text(f"{days} days\n")
 
 
@@ -307,47 +339,6 @@ def shopper_args(args: argparse.Namespace, app: dict) -> list[str]:
         "--cashless",
         f"http://127.0.0.1:{args.cashless_port}",
     ]
-
-
-def page_rack(args: argparse.Namespace) -> str:
-    """The rack a real `python -m rack_agent` runs, with its page: the one after the simulated ones."""
-    return f"rack-{args.racks + 1:02d}"
-
-
-def start_rack_page(demo: Demo, args: argparse.Namespace, credentials: Path) -> None:
-    """One real rack agent serving its technician page, announced to the store (page_url), so
-    ops can open a rack page through the tunnel. The simulated racks serve no page."""
-    from rack_agent.technician import hash_password
-
-    rack = page_rack(args)
-    login = json.loads(credentials.read_text())[rack]
-    password = var_secret(demo.var, "rack-page-password")
-    # Fewer PBKDF2 rounds than a real rack's hash: the demo hashes at every start, and its
-    # password is random and local.
-    demo.start(
-        "rack-page",
-        [sys.executable, "-m", "rack_agent"],
-        SMARTCART_AGENT_STORE=args.store,
-        SMARTCART_AGENT_DEVICE=rack,
-        SMARTCART_AGENT_MQTT_URL=demo.mqtt_url,
-        SMARTCART_AGENT_USERNAME=login["username"],
-        SMARTCART_AGENT_PASSWORD=login["password"],
-        SMARTCART_AGENT_SLOTS=str(args.slots),
-        SMARTCART_AGENT_SIM_CARTS="0",
-        SMARTCART_AGENT_OUTBOX=str(demo.var / "agents" / f"{rack}.outbox.sqlite3"),
-        SMARTCART_AGENT_HTTP_PORT=str(args.rack_page_port),
-        SMARTCART_AGENT_HTTP_PASSWORD_HASH=hash_password(password, iterations=20_000),
-    )
-
-
-def remote_urls(summary: dict, args: argparse.Namespace, demo: Demo) -> dict:
-    """What ops open from the cloud through the store's tunnel (docs/operations.md)."""
-    base = f"{summary['cloud_url']}/remote/{args.store}"
-    return {
-        "api": f"{base}/api/v1/carts/",
-        "rack_page": f"{base}/racks/{page_rack(args)}/",
-        "rack_login": f"technician:{var_secret(demo.var, 'rack-page-password')}",
-    }
 
 
 def announce(demo: Demo, args: argparse.Namespace, creds: dict) -> dict:
@@ -370,6 +361,13 @@ def announce(demo: Demo, args: argparse.Namespace, creds: dict) -> dict:
         "processes": {name: proc.pid for name, proc in demo.processes.items()},
     }
     summary["remote"] = remote = remote_urls(summary, args, demo)
+    summary["release_key"] = str(demo.release_key.private)
+    summary["release_trust"] = str(demo.release_key.public)
+    summary["rack_pages"] = rack_pages(args)
+    summary["technician"] = {
+        "login": remote["rack_login"],
+        "pin": technician_pin(demo.var),
+    }
     rack_login = base64.b64encode(remote["rack_login"].encode()).decode()
     write_summary(demo, summary)
     print(
@@ -387,6 +385,13 @@ SmartCart demo is running (store {args.store}: {args.racks} racks x {args.slots}
             curl -H 'Authorization: Bearer {summary["tokens"]["ops"]}' {remote["api"]}
             curl -H 'Authorization: Bearer {summary["tokens"]["ops"]}' -H 'X-SmartCart-Rack-Authorization: Basic {rack_login}' {remote["rack_page"]}
             (the rack page's login: {remote["rack_login"]})
+  racks     technician pages (login {remote["rack_login"]}, force-update PIN {summary["technician"]["pin"]}):
+            {"  ".join(f"{rack} {url}" for rack, url in summary["rack_pages"].items())}
+  firmware  devices run 1.0.0, signed by the demo's release key; a new release (docs/ota.md):
+            smartcart release sample-image --version 1.1.0 --out /tmp/image.tar.gz
+            smartcart release build --image /tmp/image.tar.gz --version 1.1.0 --hardware cart-v1 --key {summary["release_key"]} --out /tmp/rel
+            curl -H 'Authorization: Bearer {summary["tokens"]["ops"]}' -F manifest=@/tmp/rel/cart-v1-1.1.0.manifest.json -F artifact=@/tmp/rel/cart-v1-1.1.0.tar.gz {summary["cloud_url"]}/api/v1/releases/
+            then a campaign: the console {summary["cloud_url"]}/console/ (ops login), or POST {summary["cloud_url"]}/api/v1/campaigns/
   shoppers  {args.shoppers} simulated; the app's public client {summary["shopper_app"]["client_id"]}
             (code + PKCE S256, redirect {summary["shopper_app"]["redirect_uri"]}; docs/shopper-api.md)
   MQTT      {demo.mqtt_url}
@@ -417,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     logging.getLogger().addHandler(to_file)
     demo = Demo(
+        release_key=demo_key(var),
         var=var,
         store=args.store,
         onprem_port=args.onprem_port,
