@@ -25,6 +25,9 @@ schema = tier_schema(
     business_rule(
         ARGS_STATUSES, path_regex="^/api/v1/(stores/\\{code\\}/commands|store-commands)/$"
     ),
+    # A release is kept only when signed by a trusted key (docs/ota.md), which no generated
+    # body is; a campaign needs a release and stores that exist.
+    business_rule(ARGS_STATUSES, path_regex="^/api/v1/(releases|campaigns)/$"),
 )
 
 

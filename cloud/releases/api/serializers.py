@@ -5,20 +5,23 @@ from rest_framework import serializers
 
 from cloud.releases.models import Campaign, CampaignAction, Release
 from cloud.releases.phases import MAX_CARTS, MAX_PHASES
+from tierkit.api.openapi import ErrorSerializer
 
 MAX_MANIFEST = 16 * 1024
 
 
-class RefusalSerializer(serializers.Serializer):
-    """A refused upload or campaign request: the reason code (twice: `error` as every error
-    of the API, `code` for scripts) and a sentence."""
+class RefusalSerializer(ErrorSerializer):
+    """A 4xx of the releases API: the usual error body and, when a rule refused it, the reason
+    code again as `code` (what scripts match on)."""
 
-    error = serializers.CharField()
     code = serializers.CharField(
+        required=False,
         help_text="bad_signature, unknown_key, sha256_mismatch, size_mismatch, wrong_hardware, "
-        "expired, not_newer, malformed; invalid or conflict for campaigns"
+        "expired, not_newer, malformed; invalid or conflict for campaigns",
     )
-    detail = serializers.CharField()
+
+    class Meta:
+        ref_name = "Refusal"
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
