@@ -282,8 +282,12 @@ class OtaInstaller:
     def progress(self, have: int, size: int) -> None:
         percent = min(100, have * 100 // size)
         now = time.monotonic()
-        if percent >= self.sent_percent + PROGRESS_STEP or (
-            now - self.sent_at >= PROGRESS_SECONDS and percent != self.sent_percent
+        if percent == self.sent_percent:
+            return
+        if (
+            percent >= self.sent_percent + PROGRESS_STEP
+            or percent == 100
+            or (now - self.sent_at >= PROGRESS_SECONDS)
         ):
             self.sent_percent, self.sent_at = percent, now
             self.event("downloading", percent=percent)

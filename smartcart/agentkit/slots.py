@@ -219,6 +219,9 @@ class SimulatedSlots(FirmwareSlots):
                 shutil.rmtree(self.root / target, ignore_errors=True)
                 os.replace(fresh, self.root / target)
                 fsync_dir(self.root)
+        except InstallError:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
         except OSError as exc:
             shutil.rmtree(fresh, ignore_errors=True)
             raise InstallError(f"slot {target} could not be written: {exc}") from None

@@ -46,6 +46,17 @@ class ReleaseKit:
             custom_image(
                 image, version=version, healthcheck=healthcheck, payload_bytes=payload_bytes
             )
+        return self.sign(image, version=version, hardware=hardware, created=created)
+
+    def sign(
+        self,
+        image: Path,
+        *,
+        version: str,
+        hardware: str = "cart-v1",
+        created: datetime | None = None,
+    ) -> tuple[dict, Path]:
+        """Any image, signed as `version` (whatever it holds)."""
         out = self.root / "dist" / image.stem
         manifest, artifact = build_release(
             image=image,
