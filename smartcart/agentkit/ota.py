@@ -193,18 +193,16 @@ class OtaInstaller:
         elif job is None or job["stage"] in FINAL:
             if job and not job["reported"]:
                 self.event(job["stage"], reason=job["reason"], detail=job["detail"])
-        elif job["stage"] == "committing" and not gave_up:
+        elif job["stage"] == "committing" and self.slots.running_version() == job["version"]:
             self.finish("succeeded")  # committed just before the agent died
         elif gave_up or job["stage"] not in ("downloading", "installing"):
             # Back on the old slot: rolled back on a verdict (its reason is on record), or
             # the trial slot never gave one (the agent died in its health check each time).
+            running = self.slots.running_version()
             self.finish(
                 "rolled_back",
                 job["reason"] or "interrupted",
-                job["detail"]
-                or (
-                    f"version {job['version']} did not confirm itself; {self.slots.running_version()} runs"
-                ),
+                job["detail"] or f"version {job['version']} never confirmed itself; {running} runs",
             )
         else:
             self.spawn(self.work)
