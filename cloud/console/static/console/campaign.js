@@ -19,15 +19,19 @@
     return node;
   }
 
-  function bar(label, done, needed, percent, extra) {
+  // A bar of `needed`: green for what succeeded, red for what failed (when known), else
+  // green for everything finished.
+  function bar(label, done, needed, percent, extra, failed) {
     const width = percent === null || percent === undefined ? 0 : percent;
     const count = needed === null || needed === undefined
       ? labels.not_reported : `${done} / ${needed}`;
+    const badWidth = failed && needed ? Math.min(width, Math.round(failed * 100 / needed)) : 0;
     const row = el("div", {class: "bar-row", "data-name": label},
       el("span", {class: "bar-label"}, label),
       el("div", {class: "bar", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
                  "aria-valuenow": String(width), "aria-label": label},
-        el("div", {class: "fill", style: `width: ${width}%`})),
+        el("div", {class: "fill", style: `width: ${width - badWidth}%`}),
+        el("div", {class: "fill failed", style: `width: ${badWidth}%`})),
       el("span", {class: "bar-count"}, count));
     if (extra) row.append(el("span", {class: "bar-extra"}, extra));
     return row;
@@ -36,7 +40,9 @@
   function drawPhases(data) {
     const box = document.getElementById("phases");
     box.replaceChildren(...data.progress.phases_progress.map((p) => {
-      const target = "carts" in p.target ? `${p.target.carts} ${labels.carts}` : `${p.target.percent} %`;
+      const target = "carts" in p.target
+        ? `${p.target.carts} ${p.target.carts === 1 ? labels.cart : labels.carts}`
+        : `${p.target.percent} %`;
       const row = bar(`${labels.phase} ${p.phase}: ${target}`, p.finished, p.needed, p.percent);
       if (p.current) row.classList.add("current");
       return row;
@@ -48,7 +54,7 @@
     box.replaceChildren(...data.progress.stores_progress.map((s) => {
       const extra = `${s.succeeded} ${labels.succeeded} · ${s.failed} ${labels.failed} · ` +
         `${s.in_progress} ${labels.in_progress}` + (s.online ? "" : ` · ${labels.offline}`);
-      const row = bar(s.store, s.finished, s.needed, s.percent, extra);
+      const row = bar(s.store, s.finished, s.needed, s.percent, extra, s.failed);
       row.dataset.store = s.store;
       return row;
     }));
