@@ -5,6 +5,7 @@ One module, driven by the environment (see docs/operations.md for every variable
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from smartcart import tiersettings
@@ -100,6 +101,21 @@ CLOUD_URL = env_url("SMARTCART_CLOUD_URL", ("http", "https", "ws", "wss")) or "w
 CLOUD_STORE_KEY = env_secret("SMARTCART_CLOUD_STORE_KEY", "")
 HEARTBEAT_SECONDS = env_int("SMARTCART_HEARTBEAT_SECONDS", 5, minimum=1)
 
+# Firmware updates (docs/ota.md): the public keys releases must be signed with (PEM files or
+# directories of *.pub.pem, comma-separated; none: every release is refused unknown_key), the
+# install gates' battery floor, how many devices install at once, the URL devices fetch
+# artifacts at, and the store's default install window ("HH:MM-HH:MM" local time, empty: any
+# time; a campaign's own window replaces it).
+RELEASE_TRUST = tuple(
+    Path(p.strip()) for p in env_str("SMARTCART_RELEASE_TRUST", "").split(",") if p.strip()
+)
+OTA_BATTERY_FLOOR = env_int("SMARTCART_OTA_BATTERY_FLOOR", 30, minimum=0)
+OTA_CONCURRENCY = env_int("SMARTCART_OTA_CONCURRENCY", 25, minimum=1)
+ONPREM_URL = (env_url("SMARTCART_ONPREM_URL", ("http", "https")) or "http://127.0.0.1:8000").rstrip("/")
+OTA_WINDOW = env_str("SMARTCART_OTA_WINDOW", "")
+if OTA_WINDOW and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", OTA_WINDOW):
+    raise ConfigError(f"SMARTCART_OTA_WINDOW={OTA_WINDOW!r} must be HH:MM-HH:MM, or empty for any time")
+
 # Remote access (docs/tunnel.md, "Remote access"): what the cloud's ops may open through the
 # tunnel. Only this tier (at REMOTE_ONPREM_URL) under these path prefixes, and the racks' own
 # announced pages; the service user the proxied requests are made as; size and time limits.
@@ -179,6 +195,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "PaymentStateEnum": "onprem.shopping.choices.PaymentState",
     "AlertKindEnum": "onprem.alerts.choices.AlertKind",
     "ErpSyncKindEnum": "onprem.integrations.erp.serializers.SYNC_KINDS",
+    "UpdateJobStateEnum": "onprem.updates.choices.JobState",
+    "ArtifactStateEnum": "onprem.updates.choices.ArtifactState",
 }
 
 LANGUAGE_CODE = "en"

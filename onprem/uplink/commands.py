@@ -53,11 +53,14 @@ def requested_by() -> str:
 
 
 def registry() -> dict[str, StoreCommandFn]:
-    """Every store command by name: the built-in ones and the allowlisted remote actions."""
+    """Every store command by name: the built-in ones, the allowlisted remote actions and the
+    firmware updates' (onprem/updates/store_commands.py)."""
+    from onprem.updates.store_commands import COMMANDS as OTA_COMMANDS
+
     from .actions import ACTIONS
     from .builtin_commands import BUILTIN
 
-    return {**BUILTIN, **ACTIONS}
+    return {**BUILTIN, **ACTIONS, **OTA_COMMANDS}
 
 
 def frame_handlers() -> dict:
