@@ -7,8 +7,16 @@ from collections import Counter, defaultdict
 
 from django.db.models import Count, Q
 
-from .models import Campaign, CampaignDevice, CampaignStore
+from .models import (
+    KIND_OF_HARDWARE,
+    Campaign,
+    CampaignDevice,
+    CampaignStore,
+    DeviceFirmware,
+    version_order,
+)
 from .phases import devices_needed
+from .services import is_version
 
 FINAL = CampaignDevice.FINAL
 FAILED = CampaignDevice.FAILED
@@ -48,11 +56,30 @@ def store_rows(campaign: Campaign) -> list[dict]:
     ):
         counts[store_id][state] = n
     members = CampaignStore.objects.filter(campaign=campaign).select_related("store")
-    return [store_row(campaign, m, counts[m.store_id]) for m in members]
+    already = already_there(campaign)
+    return [store_row(campaign, m, counts[m.store_id], already[m.store_id]) for m in members]
 
 
-def store_row(campaign: Campaign, member: CampaignStore, states: Counter) -> dict:
-    finished = sum(states[s] for s in FINAL)
+def already_there(campaign: Campaign) -> Counter:
+    """Per store, its devices that run the release's version (or newer) without an update in
+    this campaign: a store picks no job for them, so they count as done."""
+    kind = KIND_OF_HARDWARE[campaign.release.hardware]
+    target = version_order(campaign.release.version)
+    in_campaign = set(
+        CampaignDevice.objects.filter(campaign=campaign).values_list("store_id", "device")
+    )
+    rows = DeviceFirmware.objects.filter(
+        store__campaigns__campaign=campaign, kind=kind
+    ).values_list("store_id", "device", "version")
+    counts: Counter = Counter()
+    for store_id, device, version in rows:
+        if (store_id, device) not in in_campaign and is_version(version):
+            counts[store_id] += version_order(version) >= target
+    return counts
+
+
+def store_row(campaign: Campaign, member: CampaignStore, states: Counter, already: int) -> dict:
+    finished = sum(states[s] for s in FINAL) + already
     active = sum(n for s, n in states.items() if s not in FINAL)
     total = member.carts_total
     needed = None if total is None else devices_needed(campaign.phases, campaign.phase, total)
@@ -67,6 +94,7 @@ def store_row(campaign: Campaign, member: CampaignStore, states: Counter) -> dic
         "succeeded": states["succeeded"],
         "failed": sum(states[s] for s in FAILED),
         "states": dict(states),
+        "already_on_version": already,
         "percent": percent(finished, needed),
         "phase_done": needed is not None and finished >= needed and not active,
         "reported_at": member.reported_at,
@@ -140,6 +168,7 @@ def campaign_progress(campaign: Campaign) -> dict:
         "totals": {
             "devices": sum(states.values()),
             "states": dict(states),
+            "already_on_version": sum(row["already_on_version"] for row in stores),
             "failures": failure_figures(campaign),
         },
         "phases_progress": phase_rows(campaign, stores),

@@ -138,3 +138,27 @@ def test_it_waits_for_approval_and_finishes_after_the_last_phase(transactional_d
     assert state_of(campaign) == ("finished", 2)
     assert sent_to("store-001")["state"] == "finished"
     assert Campaign.objects.get(pk=campaign.pk).finished_at is not None
+
+
+def test_it_counts_devices_already_on_the_version_as_done(transactional_db, release, stores):
+    # The store picks no job for a cart that already runs 1.1.0 (a technician updated it).
+    campaign = create_campaign(
+        release=release, stores=["store-001"], created_by="ops", phases=[{"percent": 100}]
+    )
+
+    send_reports(
+        "store-001",
+        stores["store-001"],
+        report(
+            jobs=[job(f"cart-00{n}", "succeeded", campaign=campaign.pk) for n in (1, 2)],
+            campaigns=[counts(campaign.pk, 4)],
+            firmware=[
+                {"device": "cart-001", "kind": "cart", "version": "1.1.0"},
+                {"device": "cart-002", "kind": "cart", "version": "1.1.0"},
+                {"device": "cart-003", "kind": "cart", "version": "1.1.0"},
+                {"device": "cart-004", "kind": "cart", "version": "1.2.0"},
+            ],
+        ),
+    )
+
+    assert state_of(campaign) == ("finished", 1)
