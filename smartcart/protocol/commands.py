@@ -41,6 +41,29 @@ def message_text(args: dict, key: str) -> str:
     return value
 
 
+def job_id(args: dict, key: str) -> str:
+    return f.text(args, key, 64, "args.")
+
+
+def signed_manifest(args: dict, key: str) -> dict:
+    # Its shape and signature are the device's to verify (smartcart.release): it trusts no sender.
+    return f.mapping(args, key, "args.")
+
+
+def artifact_url(args: dict, key: str) -> str:
+    value = f.text(args, key, 2000, "args.")
+    if not value.startswith(("http://", "https://")):
+        raise ProtocolError(f"field args.{key} must be an http(s) URL")
+    return value
+
+
+# Firmware updates (docs/ota.md): taken by devices whose hardware has firmware slots.
+OTA_INSTALL = {
+    "job": (job_id, None),
+    "manifest": (signed_manifest, None),
+    "url": (artifact_url, None),
+}
+
 COMMANDS: dict[str, dict[str, dict[str, tuple[ArgReader, object]]]] = {
     "cart": {
         "locate": {"seconds": (seconds, 10)},
@@ -50,10 +73,12 @@ COMMANDS: dict[str, dict[str, dict[str, tuple[ArgReader, object]]]] = {
         "maintenance": {"on": (switch, None)},
         "reboot": {},
         "display_message": {"text": (message_text, None), "seconds": (seconds, 10)},
+        "ota.install": OTA_INSTALL,
     },
     "rack": {
         "slot_power": {"slot": (slot, None), "on": (switch, None)},
         "reboot": {},
+        "ota.install": OTA_INSTALL,
     },
 }
 
