@@ -139,7 +139,7 @@ class SimulatedSlots(FirmwareSlots):
         self.root.mkdir(parents=True, exist_ok=True)
         if read_json(self.state_file) is None:
             self._factory(factory_version)
-        self.running = "a"
+        self.running, self.version = "a", ""
         self.given_up: str | None = None
         self.boot()
 
@@ -171,8 +171,9 @@ class SimulatedSlots(FirmwareSlots):
             return ""
 
     def running_version(self) -> str:
-        with self.lock:
-            return self.slot_version(self.running)
+        # Read at boot: the running slot's files never change while it runs (writes go to the
+        # other slot), and every telemetry sample asks.
+        return self.version
 
     def boot(self) -> None:
         with self.lock:
@@ -193,6 +194,7 @@ class SimulatedSlots(FirmwareSlots):
                 state["tries"] += 1
                 self._save(state)  # counted before anything of the trial slot runs
             self.running = state["trying"] or state["active"]
+            self.version = self.slot_version(self.running)
 
     def trying(self) -> bool:
         with self.lock:
@@ -275,7 +277,6 @@ class SimulatedSlots(FirmwareSlots):
             state = self._state()
             if state["trying"]:
                 self._save({"active": state["trying"], "trying": None, "tries": 0})
-            self.running = self._state()["active"]
 
     def rollback(self) -> None:
         with self.lock:
