@@ -41,6 +41,7 @@ from bench.ota_kit import Processes, free_port, wait_for_port  # noqa: E402
 
 KEY = "ota-stores-bench-key-0123456789abcdefghij"
 REPORT_SECONDS = 2.0
+RESEND_AFTER_SECONDS = 15.0  # a report not acked by then is sent again (its jobs stay dirty)
 STEPS = (("downloading", 0.55), ("installing", 0.2), ("rebooting", 0.1), ("verifying", 0.15))
 
 
@@ -58,7 +59,8 @@ class SimStore:
         self.jobs: dict[str, dict] = {}  # cart -> the job row the cloud gets
         self.started: dict[str, float] = {}  # cart -> monotonic start of its install
         self.dirty: set[str] = set()  # carts whose row changed since the last acked report
-        self.in_flight: dict[str, set[str]] = {}  # report frame id -> carts it carried
+        # report frame id -> (when sent, {cart: the updated_at it carried})
+        self.in_flight: dict[str, tuple[float, dict[str, str]]] = {}
         self.release: dict | None = None
         self.cached = asyncio.Event()
         self.campaign: dict | None = None
@@ -144,11 +146,15 @@ class SimStore:
         }  # fmt: skip
         self.dirty.add(cart)
 
-    def report(self):
-        """The next ota_report frame (changed jobs, at most 200), or None when nothing changed."""
+    def report(self, now: float):
+        """The next ota_report frame (changed jobs, at most 200, none already on its way), or
+        None when nothing is left to say."""
         from smartcart import tunnel_frames as frames
 
-        carried = set().union(*self.in_flight.values()) if self.in_flight else set()
+        for frame_id, (sent, _) in list(self.in_flight.items()):
+            if now - sent > RESEND_AFTER_SECONDS:
+                del self.in_flight[frame_id]
+        carried = {c for _, stamps in self.in_flight.values() for c in stamps}
         carts = sorted(self.dirty - carried)[:200]
         if not carts and self.firmware_sent:
             return None
@@ -158,7 +164,7 @@ class SimStore:
             body["campaigns"] = [{"campaign": self.campaign["campaign"], "carts_total": len(self.carts),
                                   "behaviour": {"updated": zero, "control": zero}}]  # fmt: skip
         frame = frames.Frame(frames.OTA_REPORT, frames.new_id(), body, frames.now_iso())
-        self.in_flight[frame.id] = set(carts)
+        self.in_flight[frame.id] = (now, {c: self.jobs[c]["updated_at"] for c in carts})
         return frame
 
     def firmware(self, carts: list[str]) -> list[dict]:
@@ -169,8 +175,11 @@ class SimStore:
         return [{"device": c, "kind": "cart", "version": self.jobs[c]["to_version"]} for c in done]
 
     def acked(self, frame_id: str) -> None:
-        for cart in self.in_flight.pop(frame_id, set()):
-            self.dirty.discard(cart)
+        """The cloud kept the report: its jobs are said, unless they changed since."""
+        _, stamps = self.in_flight.pop(frame_id, (0.0, {}))
+        for cart, stamp in stamps.items():
+            if self.jobs[cart]["updated_at"] == stamp:
+                self.dirty.discard(cart)
 
 
 async def simulate(cloud: str, first: int, count: int, args) -> None:
@@ -212,8 +221,7 @@ async def simulate(cloud: str, first: int, count: int, args) -> None:
             sim.step(time.monotonic())
             if uplink.up and uplink.ws and time.monotonic() - last_report >= REPORT_SECONDS:
                 last_report = time.monotonic()
-                sim.in_flight.clear()  # unacked reports are sent again (their jobs stay dirty)
-                while frame := sim.report():
+                while frame := sim.report(last_report):
                     await uplink.ws.send(frame.to_json())
 
     async def status() -> None:
