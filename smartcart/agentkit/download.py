@@ -2,8 +2,8 @@
 
 The .part file on disk is the only progress record, so a cut connection, a killed agent or a
 rebooted device all resume from the bytes already written. A 206 answer appends; a 200 means
-the server ignored the range and the download starts over; 416 with every byte already here
-means done. Network errors and bad answers are retried with backoff until `give_up_after`
+the server ignored the range and the download starts over; 416 means the server has nothing
+after the bytes already here. Network errors and bad answers are retried with backoff until `give_up_after`
 seconds pass without a single new byte.
 """
 
@@ -27,7 +27,7 @@ class Stopped(Exception):
 
 
 class DownloadFailed(Exception):
-    """No byte arrived for `give_up_after` seconds (or the server sends more than signed)."""
+    """No byte arrived for `give_up_after` seconds."""
 
 
 class RetryableError(Exception):
@@ -60,7 +60,9 @@ class Download:
             return 0
 
     def run(self) -> Path:
-        """The complete .part file (its bytes not yet verified), or DownloadFailed / Stopped."""
+        """The .part file once the server has sent all it has (its bytes not yet verified: a
+        server whose file is shorter or longer than signed ends here too, and the verifier says
+        size_mismatch), or DownloadFailed / Stopped."""
         self.part.parent.mkdir(parents=True, exist_ok=True)
         last_byte_at, delay = time.monotonic(), BACKOFF_MIN
         with httpx.Client(timeout=self.timeout, follow_redirects=True) as client:
@@ -69,14 +71,12 @@ class Download:
                     raise Stopped()
                 try:
                     self.fetch(client, before)
+                    break  # an answer that ended cleanly: the server has nothing more to send
                 except (httpx.HTTPError, OSError, RetryableError) as exc:
                     if self.have() > before:
                         last_byte_at, delay = time.monotonic(), BACKOFF_MIN
                     self.wait_or_give_up(exc, last_byte_at, delay)
                     delay = min(delay * 2, BACKOFF_MAX)
-        if self.have() > self.size:
-            self.part.unlink()
-            raise DownloadFailed(f"the server sent more than the {self.size} bytes signed")
         return self.part
 
     def wait_or_give_up(self, exc: Exception, last_byte_at: float, delay: float) -> None:
@@ -121,10 +121,8 @@ class Download:
             return "ab"
         if answer.status_code == 200:
             return "wb"
-        if answer.status_code == 416 and have >= self.size:
-            return None
         if answer.status_code == 416:
-            self.part.unlink(missing_ok=True)  # our partial file is longer than theirs: refetch
+            return None  # nothing after what we have: theirs is no longer (the verifier judges)
         raise RetryableError(f"HTTP {answer.status_code} from {self.url}")
 
 
