@@ -117,7 +117,19 @@ def page_labels() -> dict:
         "regression": _("regression"),
         "insufficient_sample": _("not enough use yet to compare"),
     }
+    actions = {
+        "start": _("started"),
+        "pause": _("paused"),
+        "resume": _("resumed"),
+        "abort": _("aborted"),
+        "approve": _("approved the next phase"),
+        "auto_pause": _("paused itself"),
+        "next_phase": _("next phase"),
+        "phase_done": _("phase done, waiting for approval"),
+        "finish": _("finished"),
+    }
     return {
+        **{f"action_{k}": v for k, v in actions.items()},
         **{f"state_{k}": v for k, v in states.items()},
         **{f"campaign_{k}": v for k, v in campaign_states.items()},
         **{f"verdict_{k}": v for k, v in verdicts.items()},

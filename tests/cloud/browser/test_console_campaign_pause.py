@@ -36,4 +36,9 @@ def test_it_pauses_and_resumes_with_the_buttons(ops_page, cloud_server, build):
 
     ops_page.locator("#campaign-state[data-state=running]").wait_for()
     assert not ops_page.locator("#paused-reason").is_visible()
+    assert ops_page.locator("#actions tbody tr td:nth-child(2)").all_inner_texts() == [
+        "resumed",
+        "paused",
+        "started",
+    ]
     assert Campaign.objects.get(pk=campaign.pk).state == "running"

@@ -111,6 +111,14 @@
     body.replaceChildren(...rows);
   }
 
+  function drawActions(data) {
+    const body = document.querySelector("#actions tbody");
+    body.replaceChildren(...data.actions.map((a) => el("tr", {"data-action": a.action},
+      el("td", {}, (a.at || "").replace("T", " ").slice(0, 19)),
+      el("td", {}, labels["action_" + a.action] || a.action), el("td", {}, a.by),
+      el("td", {}, String(a.revision)), el("td", {}, (a.detail || {}).state || ""))));
+  }
+
   function drawHead(data, allowed) {
     const state = document.getElementById("campaign-state");
     state.textContent = labels["campaign_" + data.state] || data.state;
@@ -131,6 +139,7 @@
     drawStores(data);
     drawBehaviour(data);
     drawDevices(data);
+    drawActions(data);
   }
 
   async function poll() {
