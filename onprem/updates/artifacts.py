@@ -81,7 +81,7 @@ def download(url: str, part: Path, *, size: int) -> int:
         with httpx.stream("GET", url, headers=headers, timeout=TIMEOUT_S) as answer:
             mode = opening_mode(answer, have)
             with part.open(mode) as out:
-                for chunk in answer.iter_bytes(CHUNK):
+                for chunk in answer.iter_bytes():  # as it arrives: a cut keeps every byte received
                     out.write(chunk)
                     received += len(chunk)
                     if out.tell() > size:  # longer than signed: verification will say so

@@ -12,6 +12,7 @@ import math
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -25,6 +26,19 @@ MAX_MESSAGE_BYTES = 2**20
 WS_SCHEMES = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
 Send = Callable[[frames.Frame], Awaitable[None]]
 FrameHandler = Callable[[frames.Frame, Send], Awaitable[None]]
+
+
+class Report(Protocol):
+    """A frame the store sends on its own while something changed (the OTA report), resent
+    until the cloud acks its id."""
+
+    interval: float
+
+    def new_connection(self) -> None: ...
+
+    async def next_frame(self) -> frames.Frame | None: ...
+
+    async def acked(self, frame_id: str) -> None: ...
 
 
 def tunnel_url(cloud_url: str) -> str:
@@ -68,6 +82,7 @@ class Uplink:
     # Frame type → async handler(frame, send) for what the cloud sends down (commands, proxied
     # HTTP). Each frame runs as its own task, so a slow one never holds the receive loop.
     handlers: dict[str, FrameHandler] = field(default_factory=dict)
+    reports: list[Report] = field(default_factory=list)
     up: bool = field(default=False, init=False)  # the cloud acked a heartbeat on this connection
     tasks: set[asyncio.Task] = field(default_factory=set, init=False)  # frames being handled
 
@@ -102,9 +117,12 @@ class Uplink:
         ) as ws:
             self.up = False
             log.debug("uplink handshake done with %s as store=%s", self.url, self.store)
+            for report in self.reports:
+                report.new_connection()
+            reporting = [self.reporting(ws, report) for report in self.reports]
             tasks = {
                 asyncio.create_task(c)
-                for c in (self.heartbeats(ws), self.receive(ws), self.stopping.wait())
+                for c in (self.heartbeats(ws), self.receive(ws), self.stopping.wait(), *reporting)
             }
             done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             running = pending | self.tasks
@@ -130,6 +148,18 @@ class Uplink:
             log.debug("heartbeat sent id=%s status=%s", frame.id, frame.body.get("status"))
             await asyncio.sleep(self.heartbeat_seconds)
 
+    async def reporting(self, ws: ClientConnection, report: Report) -> None:
+        while True:
+            try:
+                frame = await report.next_frame()
+            except Exception:  # a report that cannot be built must not cost the tunnel
+                log.exception("uplink could not build a %s report", type(report).__name__)
+                frame = None
+            if frame is not None:
+                await ws.send(frame.to_json())
+                log.debug("report sent id=%s type=%s", frame.id, frame.type)
+            await asyncio.sleep(report.interval)
+
     async def receive(self, ws: ClientConnection) -> None:
         async for message in ws:
             try:
@@ -153,6 +183,8 @@ class Uplink:
                 log.info("tunnel up to %s as store=%s", self.url, self.store)
             self.up = True
             self.backoff.reset()
+            for report in self.reports:
+                await report.acked(frame.id)
         elif frame.type == frames.ERROR:
             log.warning(
                 "cloud answered frame %s with %s: %s",
@@ -177,7 +209,11 @@ class Uplink:
                 raise
             except Exception:  # one frame must not cost the store its tunnel
                 log.exception("uplink could not handle frame %s type=%r", frame.id, frame.type)
-                await send(frames.error(frame.id, "internal_error", "the store could not handle this frame"))
+                await send(
+                    frames.error(
+                        frame.id, "internal_error", "the store could not handle this frame"
+                    )
+                )
 
         task = asyncio.create_task(run())
         self.tasks.add(task)
