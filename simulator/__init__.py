@@ -16,6 +16,11 @@ force-update form asks the store's API with the rack's own credentials. The tech
 login and PIN come from --technician-password/--technician-pin or SMARTCART_TECHNICIAN_PASSWORD/
 SMARTCART_TECHNICIAN_PIN (a variable keeps them out of `ps`). --trust gives every agent the
 release keys it accepts firmware from.
+
+One process runs about 150 devices at most: each agent's MQTT client waits in select(), which
+cannot watch file descriptors past 1024, and each agent holds ~6 (socket, outbox database).
+A larger store runs in several processes, each with its own racks and carts (--first-rack,
+--first-cart).
 """
 
 from __future__ import annotations
@@ -96,6 +101,15 @@ def parser() -> argparse.ArgumentParser:
         help="stop after this many seconds",
     )
     p.add_argument(
+        "--first-rack",
+        type=positive(int, 1, 99),
+        default=1,
+        help="number of the first rack (default 1): a large store split over processes",
+    )
+    p.add_argument(
+        "--first-cart", type=positive(int, 1, 999), default=1, help="number of the first cart"
+    )
+    p.add_argument(
         "--all-docked",
         action="store_true",
         help="every cart starts in a slot and stays there (benchmarks): needs racks x slots >= carts",
@@ -150,13 +164,15 @@ def build_fleet(args: argparse.Namespace):
     except ProtocolError as exc:
         raise ConfigError(str(exc)) from None
     mqtt = MqttSettings(**parse_mqtt_url(args.mqtt, "--mqtt"), reconnect_max=10.0)
+    if args.first_rack + args.racks - 1 > 99 or args.first_cart + args.carts - 1 > 999:
+        raise ConfigError("rack numbers end at 99 and cart numbers at 999")
     if args.all_docked and args.racks * args.slots < args.carts:
         raise ConfigError(
             f"--all-docked: {args.carts} carts do not fit in {args.racks} racks x {args.slots} slots"
         )
     world = StoreWorld(
-        racks=dict.fromkeys(rack_ids(args.racks), args.slots),
-        cart_ids=cart_ids(args.carts),
+        racks=dict.fromkeys(rack_ids(args.racks, args.first_rack), args.slots),
+        cart_ids=cart_ids(args.carts, args.first_cart),
         seed=args.seed,
         speed=args.speed,
         docked_share=1.0 if args.all_docked else 0.5,

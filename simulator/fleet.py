@@ -45,12 +45,12 @@ class RackPages:
         return f"http://{self.host}:{self.port + index}/"
 
 
-def rack_ids(count: int) -> list[str]:
-    return [f"rack-{n:02d}" for n in range(1, count + 1)]
+def rack_ids(count: int, first: int = 1) -> list[str]:
+    return [f"rack-{n:02d}" for n in range(first, first + count)]
 
 
-def cart_ids(count: int) -> list[str]:
-    return [f"cart-{n:03d}" for n in range(1, count + 1)]
+def cart_ids(count: int, first: int = 1) -> list[str]:
+    return [f"cart-{n:03d}" for n in range(first, first + count)]
 
 
 def read_credentials(path: Path | None) -> dict[str, dict[str, str]]:
