@@ -137,7 +137,10 @@ def ready_now(kind: str, device: gates.DeviceNow) -> bool:
 
 def fill_campaigns() -> int:
     """The worker's pass: devices may have appeared or left a job since the last revision."""
-    return sum(
-        fill_campaign(c)
-        for c in Campaign.objects.filter(state__in=PICKING).select_related("release")
-    )
+    created = 0
+    for campaign in Campaign.objects.filter(state__in=PICKING).select_related("release"):
+        try:
+            created += fill_campaign(campaign)
+        except Exception:  # noqa: BLE001 - one campaign's bad row must not hold the others
+            log.exception("campaign %s: its devices could not be picked", campaign.cloud_campaign)
+    return created

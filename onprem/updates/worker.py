@@ -33,6 +33,7 @@ class UpdatesWorker:
         self.fetcher.start()
         try:
             while not self.stopping.is_set():
+                close_old_connections()  # the database may have dropped us while we slept
                 self.run_once()
                 self.stopping.wait(self.tick)
         finally:
@@ -49,6 +50,7 @@ class UpdatesWorker:
     def fetch_loop(self) -> None:
         try:
             while not self.stopping.is_set():
+                close_old_connections()
                 step("fetch artifacts", self.fetch_due)
                 self.stopping.wait(self.tick)
         finally:
@@ -63,7 +65,6 @@ class UpdatesWorker:
 
 def step(what: str, verb, *args) -> None:
     try:
-        close_old_connections()
         verb(*args)
     except DatabaseError as exc:
         log.warning("updates: %s failed, retrying soon: %s", what, exc)
