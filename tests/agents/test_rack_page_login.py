@@ -65,3 +65,22 @@ def test_it_prints_a_hash_line_for_the_config(tmp_path):
         timeout=30,
     )
     assert short.returncode == 2 and "at least 6 characters" in short.stderr
+
+
+def test_it_prints_a_pin_hash_line_for_the_force_update_form():
+    def hash_pin(pin: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "rack_agent", "hash-pin"],
+            input=f"{pin}\n",
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+
+    done, short = hash_pin("4711"), hash_pin("471")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith('technician_pin_hash = "pbkdf2_sha256$260000$')
+    assert "4711" not in done.stdout
+    assert short.returncode == 2 and "the pin needs at least 4 characters" in short.stderr
