@@ -13,6 +13,7 @@ from cloud.releases.models import Release
 from cloud.stores.models import Store, StoreGroup
 
 PHASE = re.compile(r"^\s*(\d{1,6})\s*(%|carts?)\s*$", re.IGNORECASE)
+STORE_WINDOW = re.compile(r"^\s*([A-Za-z0-9_.-]{1,64})\s+(\d\d:\d\d)\s*-\s*(\d\d:\d\d)\s*$")
 
 
 class ReleaseUploadForm(forms.Form):
@@ -33,6 +34,23 @@ def parse_phases(text: str) -> list[dict]:
         number, unit = int(match.group(1)), match.group(2)
         phases.append({"percent": number} if unit == "%" else {"carts": number})
     return phases
+
+
+def parse_store_windows(text: str) -> dict:
+    """'store-002 01:00-04:00' per line -> {"store-002": {"start": "01:00", "end": "04:00"}}."""
+    windows = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = STORE_WINDOW.match(line)
+        if match is None:
+            raise forms.ValidationError(
+                _("Write one store per line as “store-002 01:00-04:00”: %(line)s")
+                % {"line": line.strip()}
+            )
+        code, start, end = match.groups()
+        windows[code] = {"start": start, "end": end}
+    return windows
 
 
 class CampaignForm(forms.Form):
@@ -68,6 +86,12 @@ class CampaignForm(forms.Form):
     window_end = forms.TimeField(
         required=False, label=_("Window until"), widget=forms.TimeInput(attrs={"type": "time"})
     )
+    store_windows = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Other windows for some stores"),
+        help_text=_("One store per line: “store-002 01:00-04:00”."),
+    )
     observe_hours = forms.IntegerField(
         initial=24, min_value=0, max_value=720, label=_("Watch behaviour for (hours)")
     )
@@ -87,6 +111,9 @@ class CampaignForm(forms.Form):
 
     def clean_phases(self) -> list[dict]:
         return parse_phases(self.cleaned_data["phases"])
+
+    def clean_store_windows(self) -> dict:
+        return parse_store_windows(self.cleaned_data["store_windows"])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -119,6 +146,7 @@ class CampaignForm(forms.Form):
             "window": (
                 {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")} if start else None
             ),
+            "windows": data["store_windows"],
             "observe_hours": data["observe_hours"],
             "max_regression_percent": data["max_regression_percent"],
         }

@@ -25,6 +25,7 @@ def test_it_starts_a_campaign_from_the_form(ops_page, cloud_server, build):
     ops_page.fill("#id_phases", "1 cart, 50 %, 100 %")
     ops_page.fill("#id_window_start", "22:00")
     ops_page.fill("#id_window_end", "05:30")
+    ops_page.fill("#id_store_windows", "store-003 01:00-04:00")
     ops_page.click("#campaign-form button[type=submit]")
 
     campaign = Campaign.objects.get()
@@ -38,7 +39,11 @@ def test_it_starts_a_campaign_from_the_form(ops_page, cloud_server, build):
     assert campaign.phases == [{"carts": 1}, {"percent": 50}, {"percent": 100}]
     sent = StoreCommand.objects.filter(name="ota.campaign")
     assert sorted(c.store.code for c in sent) == ["store-001", "store-003"]
-    assert sent.first().args["window"] == {"start": "22:00", "end": "05:30"}
+    windows = {c.store.code: c.args["window"] for c in sent}
+    assert windows == {
+        "store-001": {"start": "22:00", "end": "05:30"},
+        "store-003": {"start": "01:00", "end": "04:00"},
+    }
 
 
 def test_it_shows_why_a_campaign_cannot_start(ops_page, cloud_server, build):
