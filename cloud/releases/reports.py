@@ -52,6 +52,24 @@ def text(path: str, value: object, limit: int, *, required: bool = True) -> str:
     return value
 
 
+def clipped(path: str, value: object, limit: int) -> str:
+    """A free text (a sentence for people): any length is kept, cut to `limit` characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise fail(path, "a text")
+    return value[:limit]
+
+
+def percent(path: str, value: object) -> int | None:
+    """0-100; a fraction is rounded (a download at 42.5 % is not a reason to refuse a report)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise fail(path, "a number from 0 to 100 or null")
+    return round(value)
+
+
 def whole(path: str, value: object, high: int, *, nullable: bool = False) -> int | None:
     if value is None and nullable:
         return None
@@ -100,15 +118,13 @@ def clean_job(path: str, job: dict) -> dict:
         "kind": one_of(f"{path}.kind", job.get("kind"), KINDS),
         "phase": whole(f"{path}.phase", job.get("phase"), 100, nullable=True),
         "state": one_of(f"{path}.state", job.get("state"), JOB_STATES),
-        "percent": whole(f"{path}.percent", job.get("percent"), 100, nullable=True),
-        "waiting_reason": text(
-            f"{path}.waiting_reason", job.get("waiting_reason"), 300, required=False
-        ),
+        "percent": percent(f"{path}.percent", job.get("percent")),
+        "waiting_reason": clipped(f"{path}.waiting_reason", job.get("waiting_reason"), 300),
         "reason": text(f"{path}.reason", job.get("reason"), 64, required=False),
-        "detail": text(f"{path}.detail", job.get("detail"), 500, required=False),
+        "detail": clipped(f"{path}.detail", job.get("detail"), 500),
         "from_version": text(f"{path}.from_version", job.get("from_version"), 24, required=False),
         "to_version": text(f"{path}.to_version", job.get("to_version"), 24),
-        "requested_by": text(f"{path}.requested_by", job.get("requested_by"), 160, required=False),
+        "requested_by": clipped(f"{path}.requested_by", job.get("requested_by"), 160),
         "updated_at": moment(f"{path}.updated_at", job.get("updated_at")),
     }
 

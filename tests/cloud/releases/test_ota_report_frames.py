@@ -102,7 +102,7 @@ def test_it_keeps_a_technicians_update_outside_any_campaign(release, stores, tra
         ),
         (
             {"jobs": [{**job("cart-001", "downloading", campaign=None), "percent": 101}]},
-            "bad ota_report: body.jobs[0].percent must be a whole number from 0 to 100 or null",
+            "bad ota_report: body.jobs[0].percent must be a number from 0 to 100 or null",
         ),
         (
             {"jobs": [{**job("cart-001", "waiting", campaign=None), "updated_at": "yesterday"}]},
@@ -144,3 +144,23 @@ def test_it_answers_a_bad_report_with_an_error_and_keeps_the_tunnel(
         assert error["body"]["message"].startswith(message)
     assert still_up["type"] == "ack"
     assert not CampaignDevice.objects.exists()
+
+
+def test_it_clips_long_sentences_and_rounds_a_fractional_percent(campaign, stores):
+    frame = report(
+        jobs=[
+            job(
+                "cart-001",
+                "downloading",
+                campaign=campaign.pk,
+                percent=42.6,
+                waiting_reason="w" * 400,
+            )
+        ]
+    )
+
+    [answer] = send_reports("store-001", stores["store-001"], frame)
+
+    assert answer["type"] == "ack"
+    row = CampaignDevice.objects.get(device="cart-001")
+    assert (row.percent, len(row.waiting_reason)) == (43, 300)
