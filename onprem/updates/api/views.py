@@ -7,7 +7,7 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, generics, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -150,25 +150,20 @@ def valid_body(serializer_class, data) -> dict:
     return dict(wanted.validated_data)
 
 
-class ReleaseListView(DeviceAware, APIView):
+@extend_schema_view(get=extend_schema(parameters=[serializers.ReleaseFilters]))
+class ReleaseListView(DeviceAware, generics.ListAPIView):
     """Releases the store knows, newest version first (testing channel included)."""
 
     required_scopes = STAFF_OR_DEVICE
+    serializer_class = serializers.ReleaseSerializer
+    pagination_class = Page
+    queryset = Release.objects.none()  # for the schema; get_queryset answers requests
 
-    @extend_schema(
-        parameters=[serializers.ReleaseFilters],
-        responses={200: serializers.ReleaseSerializer(many=True)},
-    )
-    def get(self, request):
-        caller(request)
-        wanted = valid_query(serializers.ReleaseFilters, request.query_params)
+    def get_queryset(self):
+        caller(self.request)
+        wanted = valid_query(serializers.ReleaseFilters, self.request.query_params)
         releases = Release.objects.filter(**wanted)
-        ordered = sorted(
-            releases, key=lambda r: (r.hardware, parse_version(r.version)), reverse=True
-        )
-        page = Page()
-        rows = page.paginate_queryset(ordered, request, view=self)
-        return page.get_paginated_response(serializers.ReleaseSerializer(rows, many=True).data)
+        return sorted(releases, key=lambda r: (r.hardware, parse_version(r.version)), reverse=True)
 
 
 class ArtifactView(DeviceAware, APIView):
