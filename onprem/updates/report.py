@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import F
 from django.utils import timezone
@@ -20,7 +21,7 @@ from onprem.fleet.models import Cart, CartState, Rack
 from smartcart import tunnel_frames as frames
 
 from .behaviour import campaign_behaviour
-from .choices import CampaignState
+from .choices import CampaignState, JobState
 from .models import Campaign, UpdateJob
 
 log = logging.getLogger(__name__)
@@ -117,9 +118,7 @@ class OtaReporter:
         if now - self.figures_at >= FIGURES_EVERY_S:
             self.figures_at = now
             self.figures = {}
-            for campaign in Campaign.objects.filter(state__in=FIGURES_STATES).select_related(
-                "release"
-            ):
+            for campaign in observed_campaigns():
                 self.figures[campaign.cloud_campaign] = campaign_behaviour(
                     campaign, now=timezone.now()
                 )
@@ -129,6 +128,17 @@ class OtaReporter:
             for k, v in self.figures.items()
             if self.figures_acked.get(k) != v and k not in waiting
         }
+
+
+def observed_campaigns() -> list[Campaign]:
+    """Campaigns whose behaviour the cloud still judges: going on, or finished less than
+    observe_hours after their last cart succeeded (the last phase ends before its watch does)."""
+    found = list(Campaign.objects.filter(state__in=FIGURES_STATES).select_related("release"))
+    for campaign in Campaign.objects.filter(state=CampaignState.FINISHED).select_related("release"):
+        since = timezone.now() - timedelta(hours=campaign.observe_hours)
+        if campaign.jobs.filter(state=JobState.SUCCEEDED, finished_at__gte=since).exists():
+            found.append(campaign)
+    return found
 
 
 def current_firmware() -> dict[tuple[str, str], str]:

@@ -166,3 +166,22 @@ def test_it_compares_updated_carts_with_the_control_group(reporter, campaign):
             },
         },
     }
+
+
+def test_it_keeps_reporting_a_finished_campaign_while_its_carts_are_watched(reporter, campaign):
+    job = create_job(
+        kind="cart",
+        device_id="cart-001",
+        release=campaign.release,
+        campaign=campaign,
+        requested_by="campaign:9",
+        why="picked",
+    )
+    move(job, JobState.SENT, why="sent", by="worker")
+    move(job, JobState.SUCCEEDED, why="done", by="cart:cart-001")
+    Campaign.objects.filter(pk=campaign.pk).update(state="finished")
+
+    assert [c["campaign"] for c in reporter.next_frame().body["campaigns"]] == [9]
+
+    UpdateJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(hours=25))
+    assert report.observed_campaigns() == []
