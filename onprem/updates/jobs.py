@@ -158,7 +158,8 @@ def send_install(job: UpdateJob, device: gates.DeviceNow) -> bool:
 
 
 def fail_refused_releases() -> int:
-    """Waiting jobs of a release whose image the store refused can never install."""
+    """Waiting jobs of a release whose image the store refused can never install, nor those
+    of a release that expired while they waited."""
     failed = 0
     for job in UpdateJob.objects.filter(
         state=JobState.WAITING, release__artifact_state=ArtifactState.REFUSED
@@ -172,6 +173,20 @@ def fail_refused_releases() -> int:
             reason=code,
             detail=job.release.refused_reason,
         )
+    return failed + fail_expired_releases()
+
+
+def fail_expired_releases() -> int:
+    """Waiting jobs of a release past its expiry: every device would refuse it (expired)."""
+    failed = 0
+    now = timezone.now()
+    for job in UpdateJob.objects.filter(
+        state=JobState.WAITING, release__expires__lte=now
+    ).select_related("release"):
+        detail = (
+            f"the release expired at {job.release.manifest.get('expires', job.release.expires)}"
+        )
+        failed += move(job, JobState.FAILED, why=detail, by=WORKER, reason="expired", detail=detail)
     return failed
 
 

@@ -70,3 +70,20 @@ def test_a_job_without_progress_for_too_long_fails_as_stalled(sent_job):
     sent_job.refresh_from_db()
     assert (sent_job.state, sent_job.reason) == ("failed", "stalled")
     assert "no progress from the cart for 15 minutes" in sent_job.detail
+
+
+def test_a_job_whose_release_expired_while_it_waited_fails_as_expired(release_cached):
+    release = release_cached("1.1.0")
+    job = create_job(
+        kind="cart", device_id="cart-001", release=release, requested_by="staff:stella", why="test"
+    )
+    type(release).objects.filter(pk=release.pk).update(
+        expires=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert jobs.dispatch() == 0
+
+    job.refresh_from_db()
+    assert (job.state, job.reason) == ("failed", "expired")
+    assert job.detail.startswith("the release expired at 20")
+    assert not Command.objects.exists()
