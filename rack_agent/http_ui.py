@@ -61,6 +61,8 @@ class RackPage:
 
 
 class Refusal(Exception):
+    """A form the page turns down: the HTTP status and the sentence the technician reads."""
+
     def __init__(self, status: int, sentence: str) -> None:
         super().__init__(sentence)
         self.status, self.sentence = status, sentence
@@ -111,8 +113,8 @@ def force_update(rack: RackPage, handler: BaseHTTPRequestHandler, authorization:
     if not page.VERSION.fullmatch(version):
         raise Refusal(400, "pick a release: a version is MAJOR.MINOR.PATCH, like 1.1.0")
     cart = fields.get("cart", "").strip()
-    if fields.get("scope") != "rack" and not cart:
-        raise Refusal(400, "say which cart to update, or use the whole-rack button")
+    if fields.get("scope") != "rack" and not page.DEVICE_ID.fullmatch(cart):
+        raise Refusal(400, "say which cart to update (its id), or use the whole-rack button")
     if sentence := rack.pin.check(fields.get("pin", "")):
         log.warning(
             "rack %s page: %s (from %s)", rack.agent.device, sentence, handler.client_address[0]
@@ -132,7 +134,7 @@ def cart_update(rack: RackPage, cart: str, version: str, override: bool) -> str:
         "rack %s page: update %s to %s -> HTTP %s", rack.agent.device, cart, version, answer.status
     )
     if not answer.ok:
-        raise Refusal(answer.status or 502, f"the store refused to update {cart}: {answer.error}")
+        raise Refusal(failed_status(answer), f"the store refused to update {cart}: {answer.error}")
     return page.job_notice(cart, version, answer.data)
 
 
@@ -148,9 +150,14 @@ def rack_update(rack: RackPage, version: str, override: bool) -> str:
     )
     if not answer.ok:
         raise Refusal(
-            answer.status or 502, f"the store refused to update this rack's carts: {answer.error}"
+            failed_status(answer), f"the store refused to update this rack's carts: {answer.error}"
         )
     return page.rack_notice(version, answer.data)
+
+
+def failed_status(answer) -> int:
+    """The store's own 4xx/5xx; 502 when it could not be reached or answered nonsense."""
+    return answer.status if answer.status >= 400 else 502
 
 
 def make_handler(rack: RackPage) -> type[BaseHTTPRequestHandler]:

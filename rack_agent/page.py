@@ -16,6 +16,7 @@ from .hal.base import SlotState
 from .onprem import Answer, results
 
 VERSION = re.compile(r"\d{1,6}\.\d{1,6}\.\d{1,6}")
+DEVICE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")  # as smartcart.protocol.topics.check_id allows
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <title>Rack {rack}</title><style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.3em .8em;

@@ -29,6 +29,7 @@ def test_it_refuses_forged_wrong_and_undocked_requests_and_asks_nothing(rack_pag
     wrong_pin = rack_page.post("/update", data={**form, "pin": "0000"})
     not_docked = rack_page.post("/update", data={**form, "cart": "cart-999"})
     no_version = rack_page.post("/update", data={**form, "version": "latest"})
+    not_an_id = rack_page.post("/update", data={**form, "cart": "<b>cart</b>"})
 
     assert no_token.status_code == stale_token.status_code == 403
     assert notice(no_token).startswith("the form's security token is missing or stale")
@@ -40,6 +41,8 @@ def test_it_refuses_forged_wrong_and_undocked_requests_and_asks_nothing(rack_pag
     assert not_docked.status_code == 409
     assert notice(not_docked) == "cart-999 is not docked in rack rack-01 now: dock it first"
     assert no_version.status_code == 400 and "pick a release" in notice(no_version)
+    assert not_an_id.status_code == 400 and "<b>" not in not_an_id.text
+    assert notice(not_an_id).startswith("say which cart to update (its id)")
     assert not UpdateJob.objects.exists()
 
 
