@@ -197,6 +197,16 @@ COMMANDS: dict[str, StoreCommandSpec] = {
 }
 
 
+# Sent by the cloud's own services (campaigns, release announcements), never typed by ops: a
+# hand-made ota.campaign would bypass the campaign's phases, thresholds and records.
+INTERNAL = frozenset({"ota.release", "ota.campaign"})
+
+
+def by_hand() -> list[str]:
+    """The store commands ops may send through the store-commands API."""
+    return sorted(set(COMMANDS) - INTERNAL)
+
+
 def known_names(names: list[str] | None = None) -> str:
     return ", ".join(sorted(COMMANDS if names is None else names))
 

@@ -33,11 +33,11 @@ class StoreCommandRequestSerializer(serializers.Serializer):
     """What ops ask a store to do; the service checks the name and args (one list, both tiers)."""
 
     name = serializers.ChoiceField(
-        choices=sorted(store_commands.COMMANDS),
+        choices=store_commands.by_hand(),
         help_text="the store command (docs/tunnel.md, Commands)",
         error_messages={
             "invalid_choice": "unknown store command '{input}': the known commands are "
-            + store_commands.known_names()
+            + store_commands.known_names(store_commands.by_hand())
         },
     )
     args = serializers.DictField(required=False, default=dict, help_text="the command's arguments")

@@ -40,3 +40,11 @@ def test_it_refuses_a_ttl_out_of_range(ops_api, store_key):
     response = ops_api.post(COMMANDS, {"name": "ping", "ttl_s": 0}, format="json")
 
     assert response.status_code == 400 and "ttl_s" in response.json()["fields"]
+
+
+def test_it_refuses_the_campaigns_own_commands_by_hand(ops_api, store_key):
+    for name in ("ota.campaign", "ota.release"):
+        response = ops_api.post(COMMANDS, {"name": name, "args": {}}, format="json")
+        assert response.status_code == 400
+        assert "unknown store command" in response.json()["fields"]["name"][0]
+    assert not StoreCommand.objects.exists()
