@@ -53,7 +53,7 @@ class Demo(Supervision):
     embedded_broker: bool
     erp_port: int
     cashless_port: int
-    release_key: DemoKey
+    release_key: DemoKey | None = None  # the demo's release key (None: no firmware updates)
     children: dict[str, Child] = field(default_factory=dict)
     on_restart: list = field(default_factory=list)  # callbacks after a child got a new pid
 
@@ -70,11 +70,12 @@ class Demo(Supervision):
             "SMARTCART_ERP_URL": f"http://127.0.0.1:{self.erp_port}",
             "SMARTCART_CASHLESS_URL": f"http://127.0.0.1:{self.cashless_port}",
             "SMARTCART_CASHLESS_EVENT_SECRET": var_secret(self.var, "cashless-event-secret"),
-            # The cloud refuses uploads, the store refuses artifacts, not signed by this key.
-            "SMARTCART_RELEASE_TRUST": str(self.release_key.public),
             "SMARTCART_ONPREM_URL": f"http://127.0.0.1:{self.onprem_port}",
             **extra,
         }
+        if self.release_key is not None:
+            # The cloud refuses uploads, the store refuses artifacts, not signed by this key.
+            env["SMARTCART_RELEASE_TRUST"] = str(self.release_key.public)
         if (
             tier == "cloud"
             and "SMARTCART_DB_URL" in os.environ
