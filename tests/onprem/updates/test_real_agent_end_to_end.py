@@ -68,11 +68,14 @@ def test_a_real_cart_agent_ends_on_the_release_a_rack_forced(
                         trust=str(settings.RELEASE_TRUST[0]),
                         username="cart-001",
                         password=store["cart-001"],
+                        # Seed 15 at 60x: the lone simulated cart docks (in one of rack-01's
+                        # 4 slots) within a second and stays about 20 s.
                         seed="15",
+                        speed="60",
                         home_rack_slots="4",
                     ),
                 )
-            )  # seed 15: docks at once
+            )
             announce(manifest, cloud_id=3)
             wait_until(
                 lambda: Release.objects.filter(artifact_state="cached").exists(), "image cached", 30
