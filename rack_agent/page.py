@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from smartcart.release import Refused, compare_versions
+
 from .hal.base import SlotState
 from .onprem import Answer, results
 
@@ -21,8 +23,8 @@ DEVICE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")  # as smartcart.protocol.topics.
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <title>Rack {rack}</title><style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.3em .8em;
 text-align:left;border-bottom:1px solid #ddd}}.fault{{color:#b00}}.degraded{{color:#a60}}
-.notice{{padding:.6em 1em;margin:1em 0;border-radius:4px}}.ok{{background:#e6f4e6}}
-.refused{{background:#fbe3e3;color:#800}}form{{margin:0}}input[name=pin]{{width:6em}}
+.notice{{padding:.6em 1em;margin:1em 0;border-radius:4px}}.notice.ok{{background:#e6f4e6}}
+.refused{{background:#fbe3e3;color:#800;padding:.6em 1em}}form{{margin:0}}input[name=pin]{{width:6em}}
 .off{{color:#777}}</style><script src="page.js" defer></script></head>
 <body><h1>Rack {rack}</h1><p id="summary">{summary}</p>{notice}
 <table id="slots" data-docked="{docked}"><tr><th>Slot</th><th>Cart</th><th>Firmware</th>
@@ -135,15 +137,34 @@ def docked_key(view: View) -> str:
     return ",".join(f"{s.slot}:{s.cart}" for s in view.slots if s.cart)
 
 
-def release_options(view: View) -> str:
-    options = []
+def releases(view: View) -> list[tuple[str, str]]:
+    """(version, label) of each release the store lists, newest first."""
+    found = []
     for release in results(view.releases.data) if view.releases else []:
         version = release.get("version", "")
-        if not isinstance(version, str) or not VERSION.fullmatch(version):
-            continue
-        label = f"{version} ({release.get('channel', '?')}, {release.get('artifact_state', '?')})"
-        options.append(f'<option value="{e(version)}">{e(label)}</option>')
-    return "".join(options)
+        if isinstance(version, str) and VERSION.fullmatch(version):
+            label = (
+                f"{version} ({release.get('channel', '?')}, {release.get('artifact_state', '?')})"
+            )
+            found.append((version, label))
+    return found
+
+
+def newer(version: str, than: str | None) -> bool:
+    try:
+        return than is None or compare_versions(version, than) > 0
+    except (Refused, ValueError):  # a firmware this page cannot read: offer everything
+        return True
+
+
+def options(known: list[tuple[str, str]], *, newer_than: str | None = None) -> str:
+    """The select's options: every release, or only those newer than a cart's firmware (the
+    store refuses the others, so the page does not offer them)."""
+    return "".join(
+        f'<option value="{e(version)}">{e(label)}</option>'
+        for version, label in known
+        if newer(version, newer_than)
+    )
 
 
 def update_form(view: View, *, cart: str | None, options: str) -> str:
@@ -165,7 +186,7 @@ def update_form(view: View, *, cart: str | None, options: str) -> str:
     )
 
 
-def slot_row(view: View, slot: SlotState, options: str) -> str:
+def slot_row(view: View, slot: SlotState, known: list[tuple[str, str]]) -> str:
     cart = slot.cart
     cells = [
         ("slot", str(slot.slot)),
@@ -181,10 +202,17 @@ def slot_row(view: View, slot: SlotState, options: str) -> str:
     if slot.cart_health:  # coloured by state: the class is the state (ok, degraded, fault)
         tds = tds.replace('<td class="health">', f'<td class="health {e(slot.cart_health)}">')
     if view.form_on:
-        tds += (
-            f"<td>{update_form(view, cart=cart, options=options) if cart and options else ''}</td>"
-        )
+        tds += f'<td class="force">{cart_form(view, slot, known)}</td>'
     return f'<tr id="slot-{slot.slot}" data-cart="{e(cart or "")}">{tds}</tr>'
+
+
+def cart_form(view: View, slot: SlotState, known: list[tuple[str, str]]) -> str:
+    if not slot.cart or not known:
+        return ""
+    offered = options(known, newer_than=slot.cart_firmware)
+    if not offered:
+        return '<span class="off">runs the newest release</span>'
+    return update_form(view, cart=slot.cart, options=offered)
 
 
 def notice_html(view: View) -> str:
@@ -194,29 +222,29 @@ def notice_html(view: View) -> str:
     return f'<p class="notice {kind}" role="status">{e(view.notice.text)}</p>'
 
 
-def rack_form(view: View, options: str) -> str:
+def rack_form(view: View, known: list[tuple[str, str]]) -> str:
     if not view.form_on:
         return (
             '<p class="off">Force update is off on this rack: its config needs onprem_url and '
             "technician_pin_hash.</p>"
         )
     if view.releases is not None and not view.releases.ok:
-        return f'<p class="refused notice">Releases cannot be listed: {e(view.releases.error)}</p>'
-    if not options:
+        return f'<p class="refused">Releases cannot be listed: {e(view.releases.error)}</p>'
+    if not known:
         return '<p class="off">The store knows no release for carts yet.</p>'
-    return f"<h2>Every cart in this rack</h2>{update_form(view, cart=None, options=options)}"
+    return f"<h2>Every cart in this rack</h2>{update_form(view, cart=None, options=options(known))}"
 
 
 def render(view: View) -> str:
-    options = release_options(view) if view.form_on else ""
+    known = releases(view) if view.form_on else []
     return PAGE.format(
         rack=e(view.rack),
         summary=e(summary(view)),
         notice=notice_html(view),
         docked=e(docked_key(view)),
         form_head="<th>Force update</th>" if view.form_on else "",
-        rows="".join(slot_row(view, s, options) for s in view.slots),
-        rack_form=rack_form(view, options),
+        rows="".join(slot_row(view, s, known) for s in view.slots),
+        rack_form=rack_form(view, known),
     )
 
 
