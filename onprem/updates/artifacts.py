@@ -9,9 +9,10 @@ bit-flipped or truncated image is never served to a device.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -157,6 +158,20 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     if int(first) >= size:
         raise Unsatisfiable
     return int(first), min(int(last) if last else size - 1, size - 1)
+
+
+async def read_bytes_async(path: Path, first: int, last: int) -> AsyncIterator[bytes]:
+    """read_bytes for an ASGI server: Django would load a synchronous iterator into memory
+    whole before sending it (20 MB per cart downloading); this one reads as it sends."""
+    stream = await asyncio.to_thread(path.open, "rb")
+    try:
+        await asyncio.to_thread(stream.seek, first)
+        left = last - first + 1
+        while left > 0 and (chunk := await asyncio.to_thread(stream.read, min(CHUNK, left))):
+            left -= len(chunk)
+            yield chunk
+    finally:
+        stream.close()
 
 
 def read_bytes(path: Path, first: int, last: int) -> Iterator[bytes]:

@@ -184,10 +184,15 @@ class ArtifactView(DeviceAware, APIView):
         path = artifacts.cached_path(sha256) if release else None
         if path is None or not path.exists():
             raise exceptions.NotFound("The store holds no verified image with this sha256.")
-        return ranged(path, release.size, request.headers.get("Range"))
+        return ranged(
+            path,
+            release.size,
+            request.headers.get("Range"),
+            asgi=hasattr(request._request, "scope"),
+        )
 
 
-def ranged(path, size: int, header: str | None) -> StreamingHttpResponse | Response:
+def ranged(path, size: int, header: str | None, *, asgi: bool) -> StreamingHttpResponse | Response:
     try:
         wanted = artifacts.parse_range(header, size)
     except artifacts.Unsatisfiable:
@@ -197,8 +202,11 @@ def ranged(path, size: int, header: str | None) -> StreamingHttpResponse | Respo
         }
         return Response(body, status=416, headers={"Content-Range": f"bytes */{size}"})
     first, last = wanted or (0, size - 1)
+    # Under daphne (ASGI) the bytes must come from an async iterator, else Django reads the
+    # whole file into memory first; the test client and WSGI servers take a plain one.
+    read = artifacts.read_bytes_async if asgi else artifacts.read_bytes
     answer = StreamingHttpResponse(
-        artifacts.read_bytes(path, first, last),
+        read(path, first, last),
         status=206 if wanted else 200,
         content_type="application/octet-stream",
     )
