@@ -16,7 +16,8 @@ the store through the cloud's REST API.
 Measured: seconds from the campaign's POST until every cart's job succeeded (on-prem API),
 and until the cloud shows them all; per-cart install time (ota.install sent -> succeeded);
 artifact bytes fetched from the cloud, in copies of the image (goal: exactly 1); peak RSS
-of the on-prem processes (sampled every 0.5 s). Last line:
+of the on-prem processes (sampled every 0.5 s). --cut-wan-at-mb N drops the store's first
+artifact download after N MB: the store must resume it (Range) and still fetch one copy. Last line:
 carts=<n> all_done_s=<s> wan_copies=<n> failed=<n>
 """
 
@@ -116,7 +117,7 @@ class Bench:
         self.cloud_port, self.onprem_port = free_port(), free_port()
         self.cloud_url = f"http://127.0.0.1:{self.cloud_port}"
         self.onprem_url = f"http://127.0.0.1:{self.onprem_port}"
-        self.proxy = CountingProxy(self.cloud_url)
+        self.proxy = CountingProxy(self.cloud_url, cut_at=int(args.cut_wan_at_mb * 2**20))
 
     def cloud_env(self) -> dict:
         return base_env(
@@ -339,7 +340,8 @@ def report(args, size, all_done_s, cloud_done_s, spans, wan, bench, cloud) -> No
     if spans:
         print(f"per cart (ota.install sent -> succeeded): p50 {statistics.median(spans):.1f} s, "
               f"p95 {p95:.1f} s, max {spans[-1]:.1f} s", flush=True)  # fmt: skip
-    print(f"WAN (cloud -> store): {wan} bytes = {wan / size:.2f} copies of the image; "
+    cut = f" (the link was cut {bench.proxy.cuts} time(s) mid-download)" if bench.proxy.cuts else ""
+    print(f"WAN (cloud -> store): {wan} bytes = {wan / size:.2f} copies of the image{cut}; "
           f"LAN artifact bytes served to carts ~{args.carts * size / 2**30:.1f} GiB", flush=True)  # fmt: skip
     print(bench.procs.rss_summary(), flush=True)
     print(
@@ -355,6 +357,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=25, help="SMARTCART_OTA_CONCURRENCY")
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between readings")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds for the campaign")
+    parser.add_argument(
+        "--cut-wan-at-mb",
+        type=float,
+        default=0,
+        help="drop the store's first artifact download after this many MB (it must resume)",
+    )
     parser.add_argument("--workdir", help="keep logs and state here (default: a temp dir, removed)")
     args = parser.parse_args(argv)
     db_url, mqtt_url = os.environ.get("SMARTCART_DB_URL", ""), os.environ.get("SMARTCART_MQTT_URL")

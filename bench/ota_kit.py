@@ -44,9 +44,12 @@ def wait_for_port(port: int, timeout: float = 60) -> None:
 class CountingProxy:
     """Forwards HTTP to `target` and counts the body bytes of every artifact answer."""
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, *, cut_at: int = 0) -> None:
         self.target = urlsplit(target)
         self.bytes: dict[str, int] = {}
+        # cut_at > 0: the first artifact answer is cut after that many bytes (a WAN drop), so
+        # the store has to resume with Range; `cuts` counts the cuts made.
+        self.cut_at, self.cuts = cut_at, 0
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -61,6 +64,13 @@ class CountingProxy:
     def count(self, path: str, n: int) -> None:
         with self.lock:
             self.bytes[path] = self.bytes.get(path, 0) + n
+
+    def cut_here(self, path: str, sent: int) -> bool:
+        with self.lock:
+            if self.cut_at and not self.cuts and ARTIFACT.match(path) and sent >= self.cut_at:
+                self.cuts += 1
+                return True
+            return False
 
     def artifact_bytes(self) -> int:
         with self.lock:
@@ -86,9 +96,13 @@ class CountingProxy:
                 self.send_header("Connection", "close")
                 self.end_headers()
                 path = self.path.split("?")[0]
+                sent = 0
                 while chunk := answer.read(CHUNK):
+                    if proxy.cut_here(path, sent):
+                        break  # the connection drops mid-body
                     self.wfile.write(chunk)
                     proxy.count(path, len(chunk))
+                    sent += len(chunk)
                 upstream.close()
                 self.close_connection = True
 
