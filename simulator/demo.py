@@ -126,8 +126,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--rack-pages-port",
         type=int,
-        default=8082,
-        help="the simulated racks' pages: rack-01 on this port, rack-02 on the next, …",
+        default=None,
+        help="the simulated racks' pages: rack-01 on this port, rack-02 on the next, … "
+        "(default: the first free ports from 8082)",
     )
     parser.add_argument("--racks", type=int, default=3)
     parser.add_argument("--slots", type=int, default=10)
@@ -153,6 +154,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def check_ports(args: argparse.Namespace, embedded: bool) -> None:
+    if args.rack_pages_port is None:
+        others = {args.onprem_port, args.cloud_port, args.erp_port, args.cashless_port}
+        taken = {args.rack_page_port, args.mqtt_port, *others}
+        args.rack_pages_port = free_block(8082, args.racks, taken=taken)
     wanted = {
         "on-prem": args.onprem_port,
         "cloud": args.cloud_port,
@@ -168,6 +173,14 @@ def check_ports(args: argparse.Namespace, embedded: bool) -> None:
             sys.exit(
                 f"demo: port {port} for the {what} is in use; stop what holds it or pass another port"
             )
+
+
+def free_block(first: int, count: int, *, taken: set[int]) -> int:
+    """The first port from `first` on where `count` ports in a row are free (none in `taken`)."""
+    port = first
+    while not all(port + n not in taken and port_free(port + n) for n in range(count)):
+        port += 1
+    return port
 
 
 def bootstrap(demo: Demo, args: argparse.Namespace, store_key: str) -> dict:
