@@ -55,7 +55,9 @@ ENDINGS = {JobState.SUCCEEDED, JobState.FAILED, JobState.ROLLED_BACK}
 # active state; nothing is ever legal backwards except sent -> waiting, which is a command the
 # device never took (expired, or "busy") going back to the gates. A final state is final.
 TRANSITIONS: dict[str, set[str]] = {
-    JobState.WAITING: {JobState.SENT, JobState.CANCELLED, JobState.FAILED},
+    # waiting -> succeeded: the device reports the version already (an install that finished
+    # after its command expired, another job's): nothing to send.
+    JobState.WAITING: {JobState.SENT, JobState.CANCELLED, JobState.FAILED, JobState.SUCCEEDED},
     JobState.SENT: {
         JobState.WAITING,
         JobState.DOWNLOADING,

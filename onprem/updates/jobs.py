@@ -104,6 +104,9 @@ def dispatch(*, now: datetime | None = None) -> int:
     for job in waiting:
         try:
             device = devices[job.kind].get(job.device_id)
+            if device and gates.runs_at_least(device.firmware, job.release.version):
+                already_there(job, device)
+                continue
             found = gates.hold(job, device, now=now)
             if found is None and room <= 0:
                 found = (
@@ -117,6 +120,11 @@ def dispatch(*, now: datetime | None = None) -> int:
         except Exception:  # noqa: BLE001 - one job must not stop the others
             log.exception("update job %s could not be dispatched", job.pk)
     return sent
+
+
+def already_there(job: UpdateJob, device: gates.DeviceNow) -> None:
+    why = f"the {job.kind} reports {device.firmware} already: nothing to install"
+    move(job, JobState.SUCCEEDED, why=why, by=WORKER, percent=100, waiting_reason="")
 
 
 def say_why(job: UpdateJob, found: gates.Hold) -> None:

@@ -132,3 +132,19 @@ def test_it_checks_the_gates_again_before_each_send(release_cached):
     job.refresh_from_db()
     assert (job.state, job.waiting_reason) == ("sent", "")
     assert list(job.transitions.values_list("to_state", flat=True)) == ["waiting", "sent"]
+
+
+def test_a_waiting_job_of_a_cart_that_runs_the_version_already_succeeds_without_a_send(
+    release_cached,
+):
+    release = release_cached("1.1.0")
+    ready("cart-001")
+    job = job_for(release)
+    ready("cart-001", firmware="1.1.0")  # e.g. an install that ended after its command expired
+
+    assert jobs.dispatch() == 0
+
+    job.refresh_from_db()
+    assert (job.state, job.percent) == ("succeeded", 100)
+    assert job.transitions.last().reason == "the cart reports 1.1.0 already: nothing to install"
+    assert not Command.objects.exists()
