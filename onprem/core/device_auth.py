@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
-from rest_framework.permissions import BasePermission
 
 from onprem.fleet.credentials import check_password
 from onprem.fleet.models import Cart, Rack
@@ -91,22 +90,16 @@ def device_of(request) -> DevicePrincipal | None:
     return request.auth if isinstance(request.auth, DevicePrincipal) else None
 
 
-class DeviceOrScopedAccess(BasePermission):
+class DeviceOrScopedAccess(ScopedAccess):
     """ScopedAccess, plus a device's own Basic credentials where the view's scopes name
     `device`. An OAuth token with the device scope is not a device: it has no identity to
     filter by, so views that serve devices refuse it (device_of() is None)."""
 
-    message = ScopedAccess.message
-
     def has_permission(self, request, view) -> bool:
         if device_of(request) is not None:
-            allowed = DEVICE_SCOPE in getattr(view, "required_scopes", ())
             self.message = "A device's credentials may not call this endpoint."
-            return allowed
-        scoped = ScopedAccess()
-        allowed = scoped.has_permission(request, view)
-        self.message = scoped.message
-        return allowed
+            return DEVICE_SCOPE in getattr(view, "required_scopes", ())
+        return super().has_permission(request, view)
 
 
 class DeviceBasicScheme(OpenApiAuthenticationExtension):

@@ -111,6 +111,10 @@ def refuse_pairing(*, shopper, cart: Cart) -> None:
         )
     if state.health == Health.FAULT:
         raise SessionRefused("fault", f"cart {cart.device_id} reports a fault: take another cart")
+    if installing_update(cart.device_id):
+        raise SessionRefused(
+            "updating", f"cart {cart.device_id} is installing a firmware update: take another cart"
+        )
     floor = settings.SHOPPING_MIN_BATTERY_PERCENT
     if state.soc < floor:
         raise SessionRefused(
@@ -118,6 +122,14 @@ def refuse_pairing(*, shopper, cart: Cart) -> None:
             f"cart {cart.device_id} has {int(state.soc)} % battery, below the {floor} % a "
             "shopping trip needs: take another cart",
         )
+
+
+def installing_update(cart_id: str) -> bool:
+    # The updates app's word (onprem/updates): its gates send an install only to a cart with no
+    # shopper; this keeps a shopper off a cart once its install has started.
+    from onprem.updates.services import installing
+
+    return installing(cart_id)
 
 
 def already_shopping(session_id: uuid.UUID) -> SessionRefused:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from onprem.fleet.models import Cart
 
 from . import gates
-from .choices import ArtifactState, JobKind
+from .choices import ACTIVE_STATES, ArtifactState, JobKind
 from .jobs import JobConflict, create_job
 from .models import Release, UpdateJob
 
@@ -98,6 +98,14 @@ def request_rack_update(
         except UpdateError as exc:
             result.skipped.append({"cart": cart_id, "reason": str(exc)})
     return result
+
+
+def installing(cart_id: str) -> bool:
+    """Whether the cart is between ota.install and the end of its install: the shopping app
+    refuses to pair it (a shopper would leave with a cart about to reboot)."""
+    return UpdateJob.objects.filter(
+        kind=JobKind.CART, device_id=cart_id, state__in=ACTIVE_STATES
+    ).exists()
 
 
 def known_release(version: str) -> Release:

@@ -215,6 +215,7 @@ class SessionConflictSerializer(serializers.Serializer):
             "maintenance",
             "fault",
             "low_battery",
+            "updating",
             "paying",
             "ended",
         ]
