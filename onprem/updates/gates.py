@@ -23,6 +23,7 @@ from .choices import WaitingReason as Why
 from .models import UpdateJob
 
 Hold = tuple[str, str]  # (reason code, sentence)
+FULL_SOC = 98.0  # %: the slot charger has stopped (CV phase over); the cart sits on its charger
 
 
 @dataclass(frozen=True)
@@ -125,12 +126,19 @@ def cart_hold(cart: DeviceNow) -> Hold | None:
         return Why.IN_SESSION, "a shopper is using the cart"
     if not cart.docked:
         return Why.NOT_DOCKED, "the cart is not docked in a rack"
-    if not cart.charging:
+    if not cart.charging and not full(cart):
         return Why.NOT_CHARGING, "the cart is docked but not charging"
     if cart.soc is None or cart.soc < floor:
         soc = "unknown" if cart.soc is None else f"{cart.soc:.0f} %"
         return Why.BATTERY_LOW, f"the battery is at {soc}, below the {floor} % floor"
     return None
+
+
+def full(cart: DeviceNow) -> bool:
+    """A full battery on its charger draws no current, so the cart reports not charging; it
+    is still on mains power, which is what the gate is for (a docked cart that charged up
+    overnight is the first one a campaign should take)."""
+    return cart.soc is not None and cart.soc >= FULL_SOC
 
 
 def runs_at_least(firmware: str, version: str) -> bool:

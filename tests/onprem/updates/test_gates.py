@@ -66,7 +66,7 @@ def test_it_says_which_gate_holds_a_cart(release_cached, settings, setup, code):
     if setup != "never reported":
         reading = {
             "not docked": {"rack": None},
-            "not charging": {"charging": False},
+            "not charging": {"charging": False, "soc": 80.0},
             "battery 29 %": {"soc": 29.0},
         }.get(setup, {})
         ready("cart-001", **reading)
@@ -148,3 +148,14 @@ def test_a_waiting_job_of_a_cart_that_runs_the_version_already_succeeds_without_
     assert (job.state, job.percent) == ("succeeded", 100)
     assert job.transitions.last().reason == "the cart reports 1.1.0 already: nothing to install"
     assert not Command.objects.exists()
+
+
+def test_it_takes_a_full_cart_on_its_charger_though_it_draws_no_current(release_cached):
+    release = release_cached("1.1.0")
+    ready("cart-001", charging=False, soc=100.0)
+    job = job_for(release)
+
+    assert jobs.dispatch() == 1
+
+    job.refresh_from_db()
+    assert job.state == "sent"
