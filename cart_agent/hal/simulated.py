@@ -26,6 +26,7 @@ DRIVE_AMPS = 3.0  # scanner, screen and motor assist while a shopper pushes the 
 IDLE_AMPS = 0.15  # electronics asleep, cart parked out of a slot
 CHARGE_AMPS = 5.0  # constant-current phase of the slot charger
 TAPER_FROM = 85.0  # percent: above this the charger tapers to constant-voltage
+FLOAT_AMPS = 0.05  # what a full pack draws on float charge, in a powered slot
 INTERNAL_OHMS = 0.06
 AMBIENT_C = 21.0
 HEAT_C_PER_AMP2 = 0.4  # steady-state rise over ambient per A² (I²R heating)
@@ -72,7 +73,9 @@ def open_circuit_voltage(soc: float) -> float:
 
 def charger_amps(soc: float) -> float:
     if soc >= 100:
-        return 0.0
+        # A full pack on a powered slot stays on float charge: the cart keeps saying it charges
+        # (the store installs firmware only on carts that do), and its battery stays full.
+        return FLOAT_AMPS
     if soc < TAPER_FROM:
         return CHARGE_AMPS
     return max(0.3, CHARGE_AMPS * (100 - soc) / (100 - TAPER_FROM))
