@@ -52,6 +52,14 @@ class CartInUse(CommandError):
     """The cart is in a shopper's session and the command would stop it: API 409."""
 
 
+# Commands only the store's own services send: by hand they would skip what those services
+# keep (an install's gates, its job and its audit).
+INTERNAL_COMMANDS = {
+    "ota.install": "ota.install is sent by the store's update worker once the install gates "
+    "pass: ask for an update with POST /api/v1/carts/<device_id>/update/ (or the cloud's campaigns)",
+}
+
+
 def request_command(
     *,
     kind: str,
@@ -61,12 +69,15 @@ def request_command(
     requested_by: str,
     ttl_s: int = 600,
     force: bool = False,
+    internal: bool = False,
 ) -> Command:
     """Store a command for a device, `queued`; ingest publishes it once the device is online.
 
     Raises UnknownDevice, CommandError (unknown command, bad args or ttl) or CartInUse (lock
     or maintenance on a cart in a shopper's session without `force`). Whether the caller may
     force is the caller's rule (the API allows it to staff only)."""
+    if command in INTERNAL_COMMANDS and not internal:
+        raise CommandError(INTERNAL_COMMANDS[command])
     device = find_device(kind, device_id)
     checked = checked_args(device, kind, command, args)
     if not MIN_TTL_S <= ttl_s <= MAX_TTL_S:

@@ -148,6 +148,7 @@ def send_install(job: UpdateJob, device: gates.DeviceNow) -> bool:
             device_id=job.device_id,
             command=INSTALL_COMMAND,
             args=args,
+            internal=True,
             requested_by=job.requested_by,
             ttl_s=INSTALL_TTL_S,
         )
