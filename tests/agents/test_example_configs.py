@@ -13,10 +13,13 @@ EXAMPLES = ROOT / "deploy" / "agents"
 
 @pytest.fixture
 def on_a_device(tmp_path) -> dict[str, str]:
-    """What a device adds to the example: its CA file (the example's path is the device's)."""
+    """What a device adds to the example: its CA file and release keys (the example's paths
+    are the device's)."""
     ca = tmp_path / "store-ca.pem"
     ca.write_text("-----BEGIN CERTIFICATE-----\n")
-    return {"SMARTCART_AGENT_TLS_CA": str(ca)}
+    keys = tmp_path / "release-keys"
+    keys.mkdir()
+    return {"SMARTCART_AGENT_TLS_CA": str(ca), "SMARTCART_AGENT_TRUST": str(keys)}
 
 
 def test_it_names_the_store_the_demo_and_provisioning_use(on_a_device):
