@@ -36,6 +36,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.ingest import recreate_database  # noqa: E402
+
 FINAL = {"done", "failed", "rejected", "expired"}
 POLL_SECONDS = 0.01
 
@@ -43,24 +45,6 @@ POLL_SECONDS = 0.01
 def scratch_db_url(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_cmdbench"))
-
-
-def recreate_database(url: str) -> None:
-    import MySQLdb
-
-    parts = urlsplit(url)
-    conn = MySQLdb.connect(
-        host=parts.hostname,
-        port=parts.port or 3306,
-        user=parts.username or "root",
-        passwd=parts.password or "",
-    )
-    name = parts.path.lstrip("/")
-    conn.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
-    conn.cursor().execute(
-        f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-    )
-    conn.close()
 
 
 def free_port() -> int:

@@ -40,6 +40,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.ingest import recreate_database  # noqa: E402
 from bench.ota_kit import CountingProxy, Processes, free_port, wait_for_port  # noqa: E402
 
 STORE, KEY = "ota-bench", "ota-bench-store-key-0123456789abcdefghij"
@@ -50,24 +51,6 @@ CARTS_PER_PROCESS = 100
 def scratch_db_url(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_otabench"))
-
-
-def recreate_database(url: str) -> None:
-    import MySQLdb
-
-    parts = urlsplit(url)
-    conn = MySQLdb.connect(
-        host=parts.hostname,
-        port=parts.port or 3306,
-        user=parts.username or "root",
-        passwd=parts.password or "",
-    )
-    name = parts.path.lstrip("/")
-    conn.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
-    conn.cursor().execute(
-        f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-    )
-    conn.close()
 
 
 def base_env(**extra: str) -> dict:

@@ -9,10 +9,8 @@ bit-flipped or truncated image is never served to a device.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,10 +20,8 @@ from django.conf import settings
 from smartcart.release import Manifest, Refused, load_trust, verify
 
 log = logging.getLogger(__name__)
-CHUNK = 256 * 1024
 TIMEOUT_S = 30.0
 HTTP_SCHEMES = {"ws": "http", "wss": "https", "http": "http", "https": "https"}
-BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
 class FetchFailed(Exception):
@@ -35,10 +31,6 @@ class FetchFailed(Exception):
     def __init__(self, message: str, received: int = 0):
         super().__init__(message)
         self.received = received
-
-
-class Unsatisfiable(Exception):
-    """A Range that starts past the end of the file: HTTP 416."""
 
 
 def cache_dir() -> Path:
@@ -142,42 +134,3 @@ def manifest_of(raw: dict) -> Manifest:
     return verify(raw, None, trust())
 
 
-def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
-    """(first, last) byte of a single `Range: bytes=...`, or None to send the whole file (no
-    header, or one we do not serve: several ranges, another unit). Unsatisfiable past the end."""
-    found = BYTE_RANGE.fullmatch((header or "").strip())
-    if not found or found.group(1) == found.group(2) == "":
-        return None
-    first, last = found.groups()
-    if first == "":  # the last N bytes
-        if int(last) == 0:
-            raise Unsatisfiable
-        return max(0, size - int(last)), size - 1
-    if last and int(last) < int(first):
-        return None  # not a valid range: ignored, as RFC 9110 says
-    if int(first) >= size:
-        raise Unsatisfiable
-    return int(first), min(int(last) if last else size - 1, size - 1)
-
-
-async def read_bytes_async(path: Path, first: int, last: int) -> AsyncIterator[bytes]:
-    """read_bytes for an ASGI server: Django would load a synchronous iterator into memory
-    whole before sending it (20 MB per cart downloading); this one reads as it sends."""
-    stream = await asyncio.to_thread(path.open, "rb")
-    try:
-        await asyncio.to_thread(stream.seek, first)
-        left = last - first + 1
-        while left > 0 and (chunk := await asyncio.to_thread(stream.read, min(CHUNK, left))):
-            left -= len(chunk)
-            yield chunk
-    finally:
-        stream.close()
-
-
-def read_bytes(path: Path, first: int, last: int) -> Iterator[bytes]:
-    with path.open("rb") as stream:
-        stream.seek(first)
-        left = last - first + 1
-        while left > 0 and (chunk := stream.read(min(CHUNK, left))):
-            left -= len(chunk)
-            yield chunk

@@ -14,9 +14,9 @@ from cloud.releases import campaigns, services
 from cloud.releases.errors import CampaignConflict, CampaignError
 from cloud.releases.models import Campaign, CampaignStore, Release
 from cloud.releases.progress import campaign_progress
-from cloud.releases.ranges import file_response
 from cloud.stores.models import Store
 from smartcart.release import Refused
+from tierkit.ranges import file_response
 
 from .serializers import (
     CampaignDetailSerializer,
@@ -129,6 +129,7 @@ class ReleaseArtifactView(APIView):
             range_header=request.META.get("HTTP_RANGE", ""),
             filename=release.manifest.get("artifact", release.artifact_file),
             etag=release.sha256,
+            asgi=hasattr(request._request, "scope"),
         )
 
 

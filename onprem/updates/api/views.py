@@ -3,7 +3,6 @@ cart's firmware history. Scopes on every view; every lookup goes through access.
 
 from __future__ import annotations
 
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
@@ -18,6 +17,7 @@ from onprem.fleet.models import Cart
 from smartcart.release import parse_version
 from tierkit.api.openapi import ErrorSerializer
 from tierkit.api.pagination import BoundedPagination
+from tierkit.ranges import file_response
 
 from .. import artifacts, gates, services
 from ..choices import ArtifactState, JobKind
@@ -184,38 +184,13 @@ class ArtifactView(DeviceAware, APIView):
         path = artifacts.cached_path(sha256) if release else None
         if path is None or not path.exists():
             raise exceptions.NotFound("The store holds no verified image with this sha256.")
-        return ranged(
+        return file_response(
             path,
-            release.size,
-            request.headers.get("Range"),
+            size=release.size,
+            range_header=request.headers.get("Range"),
+            etag=sha256,
             asgi=hasattr(request._request, "scope"),
         )
-
-
-def ranged(path, size: int, header: str | None, *, asgi: bool) -> StreamingHttpResponse | Response:
-    try:
-        wanted = artifacts.parse_range(header, size)
-    except artifacts.Unsatisfiable:
-        body = {
-            "error": "range_not_satisfiable",
-            "detail": f"The range starts past the image's {size} bytes.",
-        }
-        return Response(body, status=416, headers={"Content-Range": f"bytes */{size}"})
-    first, last = wanted or (0, size - 1)
-    # Under daphne (ASGI) the bytes must come from an async iterator, else Django reads the
-    # whole file into memory first; the test client and WSGI servers take a plain one.
-    read = artifacts.read_bytes_async if asgi else artifacts.read_bytes
-    answer = StreamingHttpResponse(
-        read(path, first, last),
-        status=206 if wanted else 200,
-        content_type="application/octet-stream",
-    )
-    answer["Content-Length"] = str(last - first + 1)
-    answer["Accept-Ranges"] = "bytes"
-    answer["ETag"] = f'"{path.name}"'
-    if wanted:
-        answer["Content-Range"] = f"bytes {first}-{last}/{size}"
-    return answer
 
 
 class CartFirmwareView(DeviceAware, APIView):

@@ -17,7 +17,9 @@ def store_client(code: str, key: str) -> APIClient:
 
 
 def body(response) -> bytes:
-    """The streamed body, read as the ASGI server reads it (an async iterator of chunks)."""
+    """The streamed body, read as the server would (an async iterator under ASGI)."""
+    if not response.is_async:
+        return b"".join(response.streaming_content)
 
     async def read() -> bytes:
         return b"".join([chunk async for chunk in response.streaming_content])

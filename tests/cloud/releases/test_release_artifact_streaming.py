@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import tracemalloc
 from datetime import UTC, datetime
 
@@ -36,15 +35,15 @@ def test_it_streams_a_large_image_in_bounded_memory(db, signing, stores, tmp_pat
 
     response = client.get(release.artifact_path, HTTP_RANGE="bytes=1024-")
 
-    async def drain() -> tuple[int, int]:
+    def drain() -> tuple[int, int]:
         sent, biggest = 0, 0
-        async for chunk in response.streaming_content:
+        for chunk in response.streaming_content:
             sent, biggest = sent + len(chunk), max(biggest, len(chunk))
         return sent, biggest
 
     tracemalloc.start()
     try:
-        sent, biggest = asyncio.run(drain())
+        sent, biggest = drain()
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

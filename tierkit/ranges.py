@@ -1,6 +1,7 @@
-"""An artifact served with HTTP Range (RFC 9110 §14), streamed in chunks, never read whole.
+"""A file served with HTTP Range (RFC 9110 §14), streamed in chunks, never read whole: the
+cloud's release images to stores, a store's cached images to its carts.
 
-A store resumes a cut download with `Range: bytes=N-`. One range is served (206); a range
+A store or a cart resumes a cut download with `Range: bytes=N-`. One range is served (206); a range
 that starts past the end is a 416 with `Content-Range: bytes */size`; a header we do not
 serve (several ranges, another unit, a malformed one) is ignored, as the RFC allows: the
 whole file goes with 200, and the store starts over.
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import JsonResponse, StreamingHttpResponse
 
 CHUNK = 256 * 1024
 ONE_RANGE = re.compile(r"bytes=(\d{1,19})?-(\d{1,19})?")
@@ -44,7 +45,9 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None:
 
 
 async def read_span(path: Path, first: int, last: int) -> AsyncIterator[bytes]:
-    """The bytes first..last of the file, a chunk at a time, read in a thread."""
+    """The bytes first..last of the file, a chunk at a time, read in a thread. Under an ASGI
+    server the body must be an async iterator: Django reads a synchronous one into memory
+    whole before sending it (20 MB per downloading cart)."""
     stream = await asyncio.to_thread(open, path, "rb")
     try:
         await asyncio.to_thread(stream.seek, first)
@@ -59,24 +62,48 @@ async def read_span(path: Path, first: int, last: int) -> AsyncIterator[bytes]:
         stream.close()
 
 
-def file_response(path: Path, *, size: int, range_header: str, filename: str, etag: str):
-    """200 (whole), 206 (one range) or 416, streamed from `path` (`size` bytes)."""
+def read_span_sync(path: Path, first: int, last: int) -> Iterator[bytes]:
+    """read_span for WSGI servers and the test client."""
+    with path.open("rb") as stream:
+        stream.seek(first)
+        left = last - first + 1
+        while left > 0 and (chunk := stream.read(min(CHUNK, left))):
+            left -= len(chunk)
+            yield chunk
+
+
+def file_response(
+    path: Path,
+    *,
+    size: int,
+    range_header: str | None,
+    etag: str,
+    filename: str | None = None,
+    asgi: bool = True,
+):
+    """200 (whole), 206 (one range) or 416, streamed from `path` (`size` bytes); `asgi`: the
+    request came through an ASGI server (HttpRequest has a `scope`)."""
     try:
-        span = byte_range(range_header, size)
+        span = byte_range(range_header or "", size)
     except Unsatisfiable:
-        response = HttpResponse(status=416)
+        body = {
+            "error": "range_not_satisfiable",
+            "detail": f"The range starts past the end of the file's {size} bytes.",
+        }
+        response = JsonResponse(body, status=416)
         response["Content-Range"] = f"bytes */{size}"
         return response
     first, last = span or (0, size - 1)
     response = StreamingHttpResponse(
-        read_span(path, first, last),
+        (read_span if asgi else read_span_sync)(path, first, last),
         status=206 if span else 200,
         content_type="application/octet-stream",
     )
     response["Content-Length"] = str(last - first + 1)
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = f'"{etag}"'
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
     if span:
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
     return response
