@@ -11,7 +11,7 @@ import sys
 import httpx
 
 from tests.conftest import ROOT, wait_for_port
-from tests.e2e.demo_ota import free_ports
+from tests.e2e.demo_run import free_ports
 
 
 def simulate(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:

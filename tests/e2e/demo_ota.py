@@ -4,83 +4,22 @@ uploaded to the cloud as ops, and a campaign over the demo's store."""
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
-import psutil
 
 from smartcart.release.build import build_release, sample_image
-from tests.conftest import ROOT, free_port
+from tests.e2e.demo_run import eventually, free_ports, stop_demo
+from tests.e2e.demo_run import start_demo as start_any_demo
 
 STORE = "store-001"
+__all__ = ["eventually", "free_ports", "stop_demo"]
+
+
+def start_demo(var: Path):
+    """The demo without past shopping to seed (the campaign needs only the fleet)."""
+    return start_any_demo(var, "--history-days", "0")
 ACTIVE = ("sent", "downloading", "installing", "rebooting", "verifying")
-
-
-def free_ports(count: int) -> int:
-    """The first of `count` consecutive free ports (the simulated racks' pages)."""
-    for _ in range(50):
-        first = free_port()
-        if all(port_free(first + n) for n in range(1, count)):
-            return first
-    raise RuntimeError(f"no {count} consecutive free ports")
-
-
-def port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
-def start_demo(var: Path) -> tuple[subprocess.Popen, dict]:
-    """The demo on free ports; (process, demo.json plus "var") once it wrote demo.json."""
-    ports = {
-        flag: free_port()
-        for flag in (
-            "--onprem-port",
-            "--cloud-port",
-            "--mqtt-port",
-            "--erp-port",
-            "--cashless-port",
-            "--rack-page-port",
-        )
-    }
-    ports["--rack-pages-port"] = free_ports(3)
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SMARTCART_", "DJANGO_SETTINGS"))
-    }
-    argv = [sys.executable, "-m", "smartcart.cli", "demo", "--var", str(var), "--history-days", "0"]
-    for flag, port in ports.items():
-        argv += [flag, str(port)]
-    proc = subprocess.Popen(
-        argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    summary = var / "demo.json"
-    deadline = time.monotonic() + 120
-    while not summary.exists():
-        assert proc.poll() is None, f"demo exited: {proc.stdout.read()}"
-        assert time.monotonic() < deadline, "demo did not write demo.json in 120 s"
-        time.sleep(0.5)
-    return proc, {**json.loads(summary.read_text()), "var": var}
-
-
-def stop_demo(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    children = psutil.Process(proc.pid).children(recursive=True)
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    for child in children:
-        if child.is_running():
-            child.kill()
 
 
 def clients(info: dict) -> tuple[httpx.Client, httpx.Client]:
@@ -96,15 +35,6 @@ def clients(info: dict) -> tuple[httpx.Client, httpx.Client]:
         timeout=30,
     )
     return ops, staff
-
-
-def eventually(check, timeout: float, what: str, every: float = 1.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(every)
-    raise AssertionError(f"{what}: not within {timeout} s")
 
 
 def ready(ops: httpx.Client, staff: httpx.Client) -> None:

@@ -6,61 +6,28 @@ import base64
 import json
 import os
 import signal
-import subprocess
-import sys
-import time
 
 import httpx
 import psutil
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.e2e.demo_run import eventually, start_demo, stop_demo
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def demo(tmp_path):
-    ports = {flag: free_port() for flag in ("--onprem-port", "--cloud-port", "--mqtt-port", "--erp-port",
-                                            "--cashless-port", "--rack-page-port")}
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTCART_", "DJANGO_SETTINGS"))}
     # A generated key may start with "-": it must still reach the cloud as a value, not an option.
     (tmp_path / "store-key").write_text("-leading-dash-store-key-0123456789")
-    argv = [sys.executable, "-m", "smartcart.cli", "demo", "--var", str(tmp_path)]
-    for flag, port in ports.items():
-        argv += [flag, str(port)]
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    summary = tmp_path / "demo.json"
-    deadline = time.monotonic() + 90
-    while not summary.exists():
-        assert proc.poll() is None, f"demo exited: {proc.stdout.read()}"
-        assert time.monotonic() < deadline, "demo did not write demo.json in 90 s"
-        time.sleep(0.5)
-    yield proc, {**json.loads(summary.read_text()), "var": tmp_path}
-    if proc.poll() is None:  # the test failed midway: stop the demo and every child it started
-        children = psutil.Process(proc.pid).children(recursive=True)
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        for child in children:
-            if child.is_running():
-                child.kill()
+    proc, info = start_demo(tmp_path)
+    yield proc, info
+    stop_demo(proc)  # the test failed midway: stop the demo and every child it started
 
 
 def live_pid(info: dict, name: str) -> int:
     """The pid demo.json names now (the demo rewrites it when it restarts a child)."""
     return json.loads((info["var"] / "demo.json").read_text())["processes"][name]
-
-
-def eventually(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(1)
-    raise AssertionError(f"{what}: not within {timeout} s")
 
 
 def test_the_demo_runs_a_store_the_cloud_watches_and_stops_on_sigterm(demo):
