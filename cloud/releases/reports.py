@@ -195,6 +195,11 @@ def apply_report(*, store: Store, report: dict) -> set[int]:
 def keep_jobs(store: Store, jobs: list[dict], members: dict[int, int]) -> set[int]:
     touched = set()
     releases = dict(Campaign.objects.filter(pk__in=members).values_list("pk", "release_id"))
+    # A technician's update names its release itself: one query for all the report's ids.
+    asked = {job["release"] for job in jobs if job["campaign"] is None and job["release"]}
+    known = (
+        set(Release.objects.filter(pk__in=asked).values_list("pk", flat=True)) if asked else set()
+    )
     for job in jobs:
         if job["campaign"] is not None and job["campaign"] not in members:
             log.warning(
@@ -205,17 +210,18 @@ def keep_jobs(store: Store, jobs: list[dict], members: dict[int, int]) -> set[in
             )
             continue
         campaign = job["campaign"]
-        if keep_job(store, job, releases):
+        if keep_job(store, job, releases, known):
             touched.add(campaign)
     touched.discard(None)
     return touched
 
 
-def keep_job(store: Store, job: dict, releases: dict[int, int]) -> bool:
-    """Insert or update the device's row; False when the report is older than what is kept."""
+def keep_job(store: Store, job: dict, releases: dict[int, int], known: set[int]) -> bool:
+    """Insert or update the device's row; False when the report is older than what is kept.
+    `releases`: each campaign's release; `known`: the other release ids that exist here."""
     campaign = job.pop("campaign")
     release_id = releases.get(campaign) if campaign else job["release"]
-    if release_id is not None and not Release.objects.filter(pk=release_id).exists():
+    if not campaign and release_id not in known:
         release_id = None
     job.pop("release")
     key = {"store": store, "kind": job["kind"], "device": job["device"], "campaign_id": campaign}
