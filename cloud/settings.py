@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "cloud.commands",
     "cloud.remote",
     "cloud.releases",
+    "cloud.incidents",
+    "cloud.notifications",
+    "cloud.software",
     "cloud.console",
 ]
 MIDDLEWARE = tiersettings.MIDDLEWARE

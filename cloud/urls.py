@@ -9,6 +9,9 @@ urlpatterns = [
     path("", include("cloud.commands.urls")),
     path("", include("cloud.remote.urls")),
     path("", include("cloud.releases.urls")),
+    path("", include("cloud.incidents.urls")),
+    path("", include("cloud.notifications.urls")),
+    path("", include("cloud.software.urls")),
     path("console/", include("cloud.console.urls")),
 ]
 # A path under /api/ that matches no route gets a JSON 404 like the API's own.

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "onprem.commands",
     "onprem.shopping",
     "onprem.updates",
+    "onprem.software",
     # Above the domain apps: they import them, never the reverse (docs/architecture.md).
     "onprem.alerts",
     "onprem.dashboard",

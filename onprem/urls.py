@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("onprem.shopping.urls")),
     path("api/v1/", include("onprem.alerts.urls")),
     path("", include("onprem.updates.urls")),
+    path("", include("onprem.software.urls")),
     path("dashboard/", include("onprem.dashboard.urls")),
     path("bi/", include("onprem.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -31,6 +31,9 @@ HTTP_CANCEL = "http_cancel"
 # Firmware update progress, store to cloud (docs/ota.md): jobs, campaign figures and device
 # firmware; the cloud answers with an `ack` of the same id, after which the store stops resending.
 OTA_REPORT = "ota_report"
+# On-prem software update progress, store to cloud (cloud/software, onprem/software): the
+# updater's steps for a rollout; acked by id like ota_report.
+SOFTWARE_REPORT = "software_report"
 MAX_FRAME_BYTES = 256 * 1024
 # Deep enough for any frame we define (a heartbeat is 4 levels), shallow enough that no JSON
 # parser, encoder or database JSON type on either end ever recurses near its limit.

@@ -102,6 +102,10 @@ INGEST = {
     "dead_total": count,
     "crashes": count,
 }
+# Disk of the store box (the database's volume): free space as a share and in MB.
+DISK = {**COMPONENT, "free_pct": optional(amount), "free_mb": optional(amount)}
+# What the store runs: its on-prem version and the tunnel protocol it speaks (cloud/software).
+SOFTWARE = record({"version": text(40), "protocol": count}, required=("version", "protocol"))
 CARTS = ("total", "online", "offline", "low_battery", "fault", "docked")
 RACKS = ("total", "online", "offline")
 FLEET_DOWN = record({"error": text()}, required=("error",))
@@ -130,9 +134,14 @@ HEARTBEAT = record(
                 "cache": record(COMPONENT, required=("ok",)),
                 "broker": record(COMPONENT, required=("ok",)),
                 "ingest": record(INGEST, required=("ok",)),
+                # Since issue 11; a store that does not send them yet is still read.
+                "erp": record(COMPONENT, required=("ok",)),
+                "cashless": record(COMPONENT, required=("ok",)),
+                "disk": record(DISK, required=("ok",)),
             }
         ),
         "fleet": fleet,
+        "software": SOFTWARE,
         "sent_at": optional(text(40)),
     },
     required=("status", "components", "fleet"),

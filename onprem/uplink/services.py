@@ -8,6 +8,7 @@ from django.conf import settings
 
 from onprem.core.health import component_health
 from onprem.fleet.services import fleet_summary
+from smartcart.software import software
 from smartcart.tunnel_frames import MAX_HEARTBEAT_TEXT
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ def build_heartbeat() -> dict:
         "status": "ok" if healthy else "degraded",
         "components": components,
         "fleet": fleet,
+        "software": software(),
     }
 
 

@@ -1,0 +1,5 @@
+"""On-prem software releases and rollouts"""
+
+from __future__ import annotations
+
+from django.db import models  # noqa: F401

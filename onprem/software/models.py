@@ -1,0 +1,5 @@
+"""On-prem software updates"""
+
+from __future__ import annotations
+
+from django.db import models  # noqa: F401
