@@ -14,6 +14,10 @@ class Store(models.Model):
     key_prefix = models.CharField(
         max_length=8, help_text="first characters of the key, to tell keys apart"
     )
+    # Key rotation (manage.py rotate_store_key): the key being replaced keeps working until
+    # previous_key_expires_at, so the store can be given its new key without a gap.
+    previous_key_hash = models.CharField(max_length=64, blank=True)
+    previous_key_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     online = models.BooleanField(default=False)
@@ -45,3 +49,34 @@ class StoreGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HeartbeatSample(models.Model):
+    """One point of a store's heartbeat history (the console's charts): at most one per minute.
+
+    Kept small on purpose: the console draws status, component flags and fleet counts over
+    time, never the whole heartbeat (Store.last_heartbeat holds the newest one).
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="samples")
+    at = models.DateTimeField(help_text="the minute this sample stands for (UTC, seconds zeroed)")
+    online = models.BooleanField(default=True)
+    status = models.CharField(max_length=16, blank=True)
+    components = models.JSONField(default=dict, blank=True, help_text="{name: ok}")
+    carts_total = models.PositiveIntegerField(default=0)
+    carts_online = models.PositiveIntegerField(default=0)
+    carts_offline = models.PositiveIntegerField(default=0)
+    carts_fault = models.PositiveIntegerField(default=0)
+    carts_low_battery = models.PositiveIntegerField(default=0)
+    racks_online = models.PositiveIntegerField(default=0)
+    ingest_lag_ms = models.FloatField(null=True, blank=True)
+    version = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["store", "at"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "at"], name="one_sample_per_store_minute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}@{self.at:%Y-%m-%d %H:%M}"
