@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cloud_stores', '0003_store_previous_key_expires_at_and_more'),
+        ('cloud_stores', '0003_key_rotation_heartbeat_sample'),
     ]
 
     operations = [
