@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cloud.notifications.mailconf import email_settings
 from smartcart import tiersettings
 from smartcart.envconf import (
     database_settings,
@@ -73,6 +74,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "cloud.commands.tasks.deliver_due_store_commands",
         "schedule": 10.0,
     },
+    "deliver-due-notices": {
+        "task": "cloud.notifications.tasks.deliver_due_notices",
+        "schedule": 10.0,
+    },
+    "remind-open-incidents": {
+        "task": "cloud.notifications.tasks.remind_open_incidents",
+        "schedule": 60.0,
+    },
 }
 
 # A store whose last heartbeat is older than this is offline (the issue asks for < 60 s).
@@ -91,6 +100,13 @@ RELEASES_DIR = VAR_DIR / "releases"
 # groups have this much use (docs/ota.md, "Judged on behaviour").
 OTA_MIN_USE_HOURS = env_int("SMARTCART_OTA_MIN_USE_HOURS", 5, minimum=0)
 OTA_MIN_SESSIONS = env_int("SMARTCART_OTA_MIN_SESSIONS", 20, minimum=0)
+
+# Incident notifications (docs/notifications.md): mail from SMARTCART_EMAIL_* (file backend into
+# <VAR_DIR>/mail unless a URL or backend is set), a reminder while an incident stays open, and
+# how long a webhook may take before it counts as failed and is retried.
+globals().update(email_settings(VAR_DIR))
+NOTIFY_REPEAT_SECONDS = env_int("SMARTCART_NOTIFY_REPEAT_SECONDS", 3600, minimum=10)
+NOTIFY_TIMEOUT_SECONDS = env_int("SMARTCART_NOTIFY_TIMEOUT_SECONDS", 5, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}
