@@ -22,9 +22,13 @@ FRAMEWORK_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "axes",
+    # Request, response and cache metrics for /metrics (tierkit/metrics.py adds our own).
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # First and (almost) last: django-prometheus times everything between the two.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -33,6 +37,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before axes so a locked-out login's 429 is counted too.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
