@@ -16,7 +16,7 @@ from django.utils import timezone
 from smartcart.protocol.errors import ProtocolError
 from smartcart.protocol.topics import check_id
 
-from . import keys
+from . import history, keys
 from .errors import StoreError
 from .heartbeats import clean_heartbeat
 from .models import Store
@@ -108,6 +108,7 @@ def record_heartbeat(*, store: Store, channel_name: str, body: dict) -> bool:
             return False
     if came_online:
         log.info("store online store=%s status=%s", store.code, body.get("status", "?"))
+    history.record_sample(store, body, now)  # never raises: history must not cost a heartbeat
     return True
 
 
