@@ -106,6 +106,41 @@ def ota_release_args(args: dict) -> dict:
     return {"release": release, "manifest": manifest, "artifact_path": path}
 
 
+ONPREM_HARDWARE = "onprem-v1"
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def onprem_update_args(args: dict) -> dict:
+    """An on-prem software release for the store's updater (cloud/software, onprem/software):
+    `url` is the artifact's path on the cloud; the store verifies the manifest itself."""
+    only(args, {"rollout", "release"})
+    release = args.get("release")
+    if not isinstance(release, dict):
+        raise BadStoreCommand("release must be an object (version, hardware, sha256, size, ...)")
+    only(release, {"version", "hardware", "sha256", "size", "manifest", "url"})
+    if release.get("hardware") != ONPREM_HARDWARE:
+        raise BadStoreCommand(f"release.hardware must be {ONPREM_HARDWARE}")
+    sha256 = release.get("sha256")
+    if not isinstance(sha256, str) or not SHA256_HEX.fullmatch(sha256):
+        raise BadStoreCommand("release.sha256 must be 64 lowercase hex digits")
+    if not isinstance(release.get("manifest"), dict):
+        raise BadStoreCommand("release.manifest must be an object (the signed release manifest)")
+    url = text(release, "url", limit=200)
+    if not url.startswith("/"):
+        raise BadStoreCommand("release.url must be a path on the cloud, starting with /")
+    return {
+        "rollout": whole(args, "rollout", default=0, bounds=(1, 2**31 - 1)),
+        "release": {
+            "version": text(release, "version", limit=40),
+            "hardware": ONPREM_HARDWARE,
+            "sha256": sha256,
+            "size": whole(release, "size", default=0, bounds=(1, 2**53)),
+            "manifest": release["manifest"],
+            "url": url,
+        },
+    }
+
+
 CAMPAIGN_STATES = ("running", "waiting_approval", "paused", "aborted", "finished")
 
 
@@ -183,6 +218,8 @@ COMMANDS: dict[str, StoreCommandSpec] = {
         # Firmware updates (docs/ota.md): a release announced to the store, a campaign's state.
         StoreCommandSpec("ota.release", "a signed release the store may fetch", ota_release_args),
         StoreCommandSpec("ota.campaign", "an update campaign's state for this store", ota_campaign_args),
+        # On-prem software (cloud/software): install this release of the store's own software.
+        StoreCommandSpec("onprem.update", "install an on-prem software release", onprem_update_args),
         # The remote actions (onprem/uplink/actions.py, docs/tunnel.md "Remote actions").
         StoreCommandSpec("action.status", "each component's process and health", no_args),
         StoreCommandSpec(
@@ -197,9 +234,10 @@ COMMANDS: dict[str, StoreCommandSpec] = {
 }
 
 
-# Sent by the cloud's own services (campaigns, release announcements), never typed by ops: a
-# hand-made ota.campaign would bypass the campaign's phases, thresholds and records.
-INTERNAL = frozenset({"ota.release", "ota.campaign"})
+# Sent by the cloud's own services (campaigns, release announcements, rollouts), never typed by
+# ops: a hand-made ota.campaign or onprem.update would bypass the campaign's phases and
+# thresholds, or the rollout's compatibility check and records.
+INTERNAL = frozenset({"ota.release", "ota.campaign", "onprem.update"})
 
 
 def by_hand() -> list[str]:
