@@ -107,6 +107,8 @@ OTA_MIN_SESSIONS = env_int("SMARTCART_OTA_MIN_SESSIONS", 20, minimum=0)
 globals().update(email_settings(VAR_DIR))
 NOTIFY_REPEAT_SECONDS = env_int("SMARTCART_NOTIFY_REPEAT_SECONDS", 3600, minimum=10)
 NOTIFY_TIMEOUT_SECONDS = env_int("SMARTCART_NOTIFY_TIMEOUT_SECONDS", 5, minimum=1)
+# The cloud's address as people reach it, for links in notices ("" = links relative to the host).
+PUBLIC_URL = env_str("SMARTCART_PUBLIC_URL", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}
@@ -137,6 +139,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # for the demo); production may still collect them into STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True
 LOGGING = tiersettings.logging_config(env_str("SMARTCART_LOG_LEVEL", "INFO"))
+# /metrics (docs/operations.md, "Metrics and logs"): `Authorization: Bearer <token>`; unset = off.
+METRICS_TOKEN = tiersettings.metrics_token()
+METRICS_COLLECTORS = ["cloud.core.metrics.CloudCollector"]
 
 # Production mode (secret key, hosts, TLS, HSTS) and login throttling, checked last so a bad
 # value above is reported first: docs/operations.md, "Sign-in, tokens and production mode".

@@ -212,7 +212,10 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # for the demo); production may still collect them into STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True
 
-LOGGING = tiersettings.logging_config(env_str("SMARTCART_LOG_LEVEL", "INFO"))
+LOGGING = tiersettings.logging_config(env_str("SMARTCART_LOG_LEVEL", "INFO"), store=STORE_ID)
+# /metrics (docs/operations.md, "Metrics and logs"): `Authorization: Bearer <token>`; unset = off.
+METRICS_TOKEN = tiersettings.metrics_token()
+METRICS_COLLECTORS = ["onprem.core.metrics.StoreCollector"]
 
 
 # Cashless NFC terminal, API v4 (docs/integrations/cashless.md). A URL without a port means

@@ -108,12 +108,21 @@ def spectacular(title: str, *, oauth2_flows: tuple[str, ...] = ("authorizationCo
     }
 
 
-def logging_config(level: str) -> dict:
+def logging_config(level: str, *, store: str = "") -> dict:
+    """One line per record with store= and device= (smartcart/logcontext.py): logfmt, or JSON
+    when SMARTCART_LOG_FORMAT=json. `store` tags every record of a store's tier."""
+    log_format = env_str("SMARTCART_LOG_FORMAT", "logfmt").lower()
+    if log_format not in ("logfmt", "json"):
+        raise ConfigError(f"SMARTCART_LOG_FORMAT={log_format!r} must be logfmt or json")
+    formatter = "smartcart.logcontext.JsonFormatter" if log_format == "json" else "smartcart.logcontext.LogfmtFormatter"
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+        "filters": {"context": {"()": "smartcart.logcontext.ContextFilter", "store": store}},
+        "formatters": {"line": {"()": formatter}},
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["context"]}
+        },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "django.channels.server": {"level": "WARNING"},
@@ -182,6 +191,11 @@ def oauth2_provider(*, scopes: dict, validator: str, token_seconds: int, https_o
     }
 
 
+def metrics_token() -> str:
+    """SMARTCART_METRICS_TOKEN (or _FILE): the bearer token /metrics asks for; empty: /metrics off."""
+    return env_secret("SMARTCART_METRICS_TOKEN", "")
+
+
 # Five wrong passwords for one username from one address lock that pair out for 15 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -207,7 +221,8 @@ def production_security(*, production: bool, builtin_key: str) -> dict:
         "SECURE_SSL_REDIRECT": tls,
         "SESSION_COOKIE_SECURE": tls,
         "CSRF_COOKIE_SECURE": tls,
-        "SECURE_REDIRECT_EXEMPT": [r"^healthz$"],  # load balancers probe over plain http
+        # Load balancers probe and Prometheus scrapes over plain http inside the cluster.
+        "SECURE_REDIRECT_EXEMPT": [r"^healthz$", r"^metrics$"],
         "SECURE_HSTS_SECONDS": env_int("SMARTCART_HSTS_SECONDS", 31536000 if tls else 0, minimum=0),
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": tls,
         "SECURE_HSTS_PRELOAD": preload,

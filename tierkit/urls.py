@@ -8,6 +8,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth2_views
 
+from tierkit.metrics import metrics
+
 # Only the protocol endpoints: applications are registered by admins in /admin/, never by
 # any signed-in user at /o/applications/register/ (docs/operations.md, "Sign-in, tokens
 # and production mode").
@@ -37,6 +39,7 @@ def tier_urls(healthz) -> list:
     """What every tier serves before its own API routes."""
     return [
         path("healthz", healthz, name="healthz"),
+        path("metrics", metrics, name="metrics"),  # Prometheus, with SMARTCART_METRICS_TOKEN
         path("accounts/login/", SIGN_IN, name="login"),
         # POST only (Django 5): the dashboard's "Sign out" button is a form with its CSRF token.
         path("accounts/logout/", LogoutView.as_view(next_page="login"), name="logout"),
