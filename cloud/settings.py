@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "cloud.software",
     "cloud.console",
 ]
-MIDDLEWARE = tiersettings.MIDDLEWARE
+MIDDLEWARE = tiersettings.with_locale(tiersettings.MIDDLEWARE)
 AUTHENTICATION_BACKENDS = tiersettings.AUTHENTICATION_BACKENDS
 ROOT_URLCONF = "cloud.urls"
 ASGI_APPLICATION = "cloud.asgi.application"
@@ -128,7 +128,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "StoreCommandStateEnum": "cloud.commands.models.StoreCommand.State",
 }
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The console speaks English and Italian (cloud/console/locale; the header switches).
+LANGUAGES = [("en", "English"), ("it", "Italiano")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
