@@ -21,7 +21,7 @@ from smartcart import store_commands
 
 from . import behaviour, progress
 from .errors import CampaignConflict, CampaignError
-from .models import Campaign, CampaignAction, CampaignStore, Release
+from .models import KIND_OF_HARDWARE, Campaign, CampaignAction, CampaignStore, Release
 from .phases import clean_phases, clean_window
 from .services import release_args
 
@@ -80,6 +80,11 @@ def create_campaign(
     max_regression_percent: float = 25,
 ) -> Campaign:
     """Start rolling `release` out; CampaignError (400) or CampaignConflict (409) if it cannot."""
+    if release.hardware not in KIND_OF_HARDWARE:
+        raise CampaignError(
+            f"release {release.pk} is {release.hardware} software for the store itself, not "
+            "device firmware: start a rollout (/api/v1/rollouts/) instead of a campaign"
+        )
     if release.expires <= timezone.now():
         raise CampaignError(f"release {release.pk} expired at {release.expires.isoformat()}")
     members = resolve_stores(stores)

@@ -15,6 +15,10 @@ from cloud.stores.models import Store
 # The hardware the cloud rolls out to, and the kind of device that runs it.
 KIND_OF_HARDWARE = {"cart-v1": "cart", "rack-v1": "rack"}
 HARDWARE_OF_KIND = {kind: hardware for hardware, kind in KIND_OF_HARDWARE.items()}
+# The store's own software (cloud/software): uploaded and kept like firmware, but rolled out
+# by rollouts (`onprem.update`), never by device campaigns.
+ONPREM_HARDWARE = "onprem-v1"
+HARDWARE = (*KIND_OF_HARDWARE, ONPREM_HARDWARE)
 
 
 def version_order(version: str) -> int:
@@ -26,7 +30,7 @@ def version_order(version: str) -> int:
 class Release(models.Model):
     """One signed image for one hardware: its manifest as uploaded, and the artifact's file."""
 
-    hardware = models.CharField(max_length=16, choices=[(h, h) for h in KIND_OF_HARDWARE])
+    hardware = models.CharField(max_length=16, choices=[(h, h) for h in HARDWARE])
     version = models.CharField(max_length=24)
     version_order = models.BigIntegerField(help_text="sorts like the version")
     channel = models.CharField(max_length=16)

@@ -21,7 +21,14 @@ from cloud.stores.models import Store
 from smartcart import store_commands
 from smartcart.release import Manifest, Refused, compare_versions, load_trust, verify
 
-from .models import KIND_OF_HARDWARE, CampaignDevice, DeviceFirmware, Release, version_order
+from .models import (
+    HARDWARE,
+    KIND_OF_HARDWARE,
+    CampaignDevice,
+    DeviceFirmware,
+    Release,
+    version_order,
+)
 
 log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
@@ -62,7 +69,8 @@ def upload_release(*, manifest: bytes, artifact: Iterable[bytes], uploaded_by: s
         release.version,
         uploaded_by,
     )
-    announce(release)
+    if release.hardware in KIND_OF_HARDWARE:  # on-prem software goes with onprem.update
+        announce(release)
     return release
 
 
@@ -74,11 +82,11 @@ def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
 
 def refuse_undeployable(manifest: Manifest) -> None:
     """The cloud's own rules on top of the verifier's: hardware it rolls out to, and a version
-    that is new for that hardware."""
-    if manifest.hardware not in KIND_OF_HARDWARE:
+    that is new for that hardware (for devices: newer than any device runs)."""
+    if manifest.hardware not in HARDWARE:
         raise Refused(
             "wrong_hardware",
-            f"the cloud rolls out to {', '.join(KIND_OF_HARDWARE)}, not {manifest.hardware}",
+            f"the cloud rolls out to {', '.join(HARDWARE)}, not {manifest.hardware}",
         )
     same = Release.objects.filter(hardware=manifest.hardware, version=manifest.version).first()
     if same is not None:
@@ -86,7 +94,8 @@ def refuse_undeployable(manifest: Manifest) -> None:
             "not_newer",
             f"{manifest.hardware} {manifest.version} is already uploaded (release {same.pk})",
         )
-    deployed = newest_deployed(manifest.hardware)
+    # Stores run different on-prem versions; each rollout refuses a store already newer.
+    deployed = newest_deployed(manifest.hardware) if manifest.hardware in KIND_OF_HARDWARE else None
     if deployed and compare_versions(manifest.version, deployed) < 0:
         raise Refused(
             "not_newer",

@@ -73,16 +73,6 @@ def test_it_refuses_a_truncated_image(ops_api, build, settings):
     assert nothing_kept(settings)
 
 
-def test_it_refuses_hardware_it_does_not_roll_out_to(ops_api, build, settings):
-    manifest, artifact = build("1.1.0", hardware="onprem-v1")
-
-    code, detail = refusal(upload(ops_api, manifest, artifact))
-
-    assert code == "wrong_hardware"
-    assert "onprem-v1" in detail
-    assert nothing_kept(settings)
-
-
 def test_it_refuses_an_expired_release(ops_api, build, settings):
     manifest, artifact = build("1.1.0", expires_days=1, now=datetime.now(UTC) - timedelta(days=2))
 
