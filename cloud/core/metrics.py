@@ -16,6 +16,8 @@ from django.db.models import Count
 from prometheus_client import Counter
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
+from smartcart import tunnel_frames
+
 log = logging.getLogger(__name__)
 
 TUNNEL_FRAMES = Counter(
@@ -27,12 +29,12 @@ TUNNEL_CONNECTIONS = Counter(
 HEARTBEATS = Counter("smartcart_heartbeats_received", "Store heartbeats recorded by this process")
 
 
-def count_frame(frame_type: str) -> None:
-    # Only known types become label values: a hostile store must not grow the series forever.
-    from smartcart import tunnel_frames
+# Only known types become label values: a hostile store must not grow the series forever.
+KNOWN_FRAMES = {v for k, v in vars(tunnel_frames).items() if k.isupper() and isinstance(v, str)}
 
-    known = {v for k, v in vars(tunnel_frames).items() if k.isupper() and isinstance(v, str)}
-    TUNNEL_FRAMES.labels(frame_type if frame_type in known else "other").inc()
+
+def count_frame(frame_type: str) -> None:
+    TUNNEL_FRAMES.labels(frame_type if frame_type in KNOWN_FRAMES else "other").inc()
 
 
 def grouped(model: str, field: str, **filters) -> dict[str, int]:

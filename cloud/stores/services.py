@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from cloud.core import metrics
 from smartcart.protocol.errors import ProtocolError
 from smartcart.protocol.topics import check_id
 
@@ -60,11 +61,18 @@ def set_store_key(*, code: str, key: str) -> Store:
 
 
 def authenticate_store(*, code: str, key: str) -> Store | None:
-    """The store whose code and key these are, or None (the caller logs and refuses)."""
+    """The store whose code and key these are, or None (the caller logs and refuses).
+
+    After a rotation (manage.py rotate_store_key) the previous key works until it expires."""
     store = Store.objects.filter(code=code).first()
-    if store is None or not key or not keys.key_matches(key, store.key_hash):
+    if store is None or not key:
         return None
-    return store
+    if keys.key_matches(key, store.key_hash):
+        return store
+    if keys.previous_key_valid(key, store.previous_key_hash, store.previous_key_expires_at):
+        log.info("tunnel opened with the previous key store=%s: give the store its new key", code)
+        return store
+    return None
 
 
 def mark_connected(*, store: Store, channel_name: str) -> str:
@@ -109,6 +117,7 @@ def record_heartbeat(*, store: Store, channel_name: str, body: dict) -> bool:
     if came_online:
         log.info("store online store=%s status=%s", store.code, body.get("status", "?"))
     history.record_sample(store, body, now)  # never raises: history must not cost a heartbeat
+    metrics.HEARTBEATS.inc()
     return True
 
 

@@ -9,10 +9,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from cloud.commands.tunnel import CommandFrames
+from cloud.core import metrics
 from cloud.releases.tunnel import ReleaseFrames
 from cloud.remote.tunnel import RemoteFrames
 from cloud.stores import services
 from cloud.stores.models import Store
+from smartcart import logcontext
 from smartcart import tunnel_frames as frames
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ class TunnelConsumer(CommandFrames, RemoteFrames, ReleaseFrames, AsyncWebsocketC
         # Accept, then close with 4401: a refused handshake would reach the store as a bare
         # HTTP 403, and the store could not tell bad credentials from a misrouted proxy.
         await self.accept()
+        metrics.TUNNEL_CONNECTIONS.labels("refused" if self.store is None else "accepted").inc()
         if self.store is None:
             log.warning(
                 "tunnel refused store=%r client=%s: unknown store or wrong key",
@@ -65,6 +68,8 @@ class TunnelConsumer(CommandFrames, RemoteFrames, ReleaseFrames, AsyncWebsocketC
             )
             await self.close(code=frames.CLOSE_UNAUTHORIZED)
             return
+        # Every later log line of this connection (its task) says which store it is about.
+        logcontext.bind(store=self.store.code)
         previous = await database_sync_to_async(services.mark_connected)(
             store=self.store, channel_name=self.channel_name
         )
@@ -101,6 +106,7 @@ class TunnelConsumer(CommandFrames, RemoteFrames, ReleaseFrames, AsyncWebsocketC
             log.warning("tunnel bad frame store=%s: %s %s", self.store.code, exc.code, exc)
             await self.send_frame(frames.error(exc.frame_id, exc.code, str(exc)))
             return
+        metrics.count_frame(frame.type)
         try:
             await self.dispatch_frame(frame)
         except Exception:  # one frame that breaks a handler must not drop the store's tunnel
