@@ -82,10 +82,30 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "cloud.notifications.tasks.remind_open_incidents",
         "schedule": 60.0,
     },
+    "sweep-incidents": {
+        "task": "cloud.incidents.tasks.sweep_incidents",
+        "schedule": 10.0,
+    },
 }
 
 # A store whose last heartbeat is older than this is offline (the issue asks for < 60 s).
 STORE_OFFLINE_AFTER_SECONDS = env_int("SMARTCART_STORE_OFFLINE_AFTER", 30, minimum=5)
+# Incidents (cloud/incidents): how long a problem stays bad before an incident opens, how long
+# it stays good before it resolves, the flap guard (this many times bad within the window opens
+# one flapping incident at once; it resolves after the quiet time), and the fleet thresholds.
+INCIDENT_GRACE_SECONDS = env_int("SMARTCART_INCIDENT_GRACE_SECONDS", 60, minimum=0)
+INCIDENT_RECOVERY_SECONDS = env_int("SMARTCART_INCIDENT_RECOVERY_SECONDS", 30, minimum=0)
+INCIDENT_FLAP_WINDOW_SECONDS = env_int("SMARTCART_INCIDENT_FLAP_WINDOW_SECONDS", 600, minimum=10)
+INCIDENT_FLAP_ONSETS = env_int("SMARTCART_INCIDENT_FLAP_ONSETS", 3, minimum=2)
+INCIDENT_FLAP_QUIET_SECONDS = env_int("SMARTCART_INCIDENT_FLAP_QUIET_SECONDS", 300, minimum=0)
+INCIDENT_INGEST_LAG_MS = env_int("SMARTCART_INCIDENT_INGEST_LAG_MS", 30000, minimum=1)
+INCIDENT_CARTS_OFFLINE_PCT = env_int("SMARTCART_INCIDENT_CARTS_OFFLINE_PCT", 30, minimum=0)
+INCIDENT_FAULTS = env_int("SMARTCART_INCIDENT_FAULTS", 5, minimum=1)
+INCIDENT_DEAD_LETTERS_GROWTH = env_int("SMARTCART_INCIDENT_DEAD_LETTERS_GROWTH", 100, minimum=1)
+INCIDENT_DEAD_LETTERS_WINDOW_SECONDS = env_int(
+    "SMARTCART_INCIDENT_DEAD_LETTERS_WINDOW_SECONDS", 600, minimum=60
+)
+INCIDENT_DISK_WARN_PCT = env_int("SMARTCART_INCIDENT_DISK_WARN_PCT", 20, minimum=0)
 # Remote access (docs/tunnel.md): how long a proxied request may wait for the store's answer
 # to begin, and then for each next piece of its body.
 REMOTE_TIMEOUT_SECONDS = env_int("SMARTCART_REMOTE_TIMEOUT_SECONDS", 30, minimum=1)
