@@ -278,3 +278,18 @@ def expire_store_commands(*, now: datetime | None = None) -> int:
     if expired:
         log.warning("store commands expired count=%d", expired)
     return expired
+
+
+def cancel_store_commands(*, ids: list[str], reason: str) -> list[str]:
+    """Take back commands no store has answered yet (a rollout aborted): each still open is
+    marked expired with `{"error": reason}` and is never sent again; the ids that were."""
+    now = timezone.now()
+    open_ = StoreCommand.objects.filter(pk__in=ids, state__in=StoreCommand.OPEN)
+    with transaction.atomic():
+        cancelled = list(open_.select_for_update().values_list("pk", flat=True))
+        StoreCommand.objects.filter(pk__in=cancelled).update(
+            state=State.EXPIRED, result={"error": reason}, finished_at=now
+        )
+    if cancelled:
+        log.info("store commands cancelled count=%d: %s", len(cancelled), reason)
+    return cancelled
