@@ -12,6 +12,7 @@ from cloud.commands.tunnel import CommandFrames
 from cloud.core import metrics
 from cloud.releases.tunnel import ReleaseFrames
 from cloud.remote.tunnel import RemoteFrames
+from cloud.software.tunnel import SoftwareFrames
 from cloud.stores import services
 from cloud.stores.models import Store
 from smartcart import logcontext
@@ -32,7 +33,9 @@ def bearer_key(scope: dict) -> str:
     return key.strip() if scheme.lower() == "bearer" else ""
 
 
-class TunnelConsumer(CommandFrames, RemoteFrames, ReleaseFrames, AsyncWebsocketConsumer):
+class TunnelConsumer(
+    CommandFrames, RemoteFrames, ReleaseFrames, SoftwareFrames, AsyncWebsocketConsumer
+):
     """Authenticates the store at connect, then dispatches its frames by type.
 
     Not the JSON consumer: a frame that is not JSON gets an error frame back instead of
@@ -128,6 +131,7 @@ class TunnelConsumer(CommandFrames, RemoteFrames, ReleaseFrames, AsyncWebsocketC
             **self.command_handlers(),
             **self.remote_handlers(),
             **self.release_handlers(),
+            **self.software_handlers(),
         }
 
     async def tunnel_frame(self, event: dict) -> None:
