@@ -144,6 +144,20 @@ RUN_DIR = Path(env_str("SMARTCART_RUN_DIR", str(VAR_DIR / "run")))
 COMPONENTS = load_components(env_str("SMARTCART_COMPONENTS", ""), log_dir=LOG_DIR, run_dir=RUN_DIR)
 SUPPORT_BUNDLE_DIR = VAR_DIR / "support-bundles"
 
+# Updating the store's own software (onprem/software): release dirs, journal and backups under
+# RELEASES_DIR; after a switch either one restart command (an argv, no shell) or SIGTERM to
+# these components' pidfiles (the demo's supervisor starts them again on the new release).
+RELEASES_DIR = Path(env_str("SMARTCART_RELEASES_DIR", str(VAR_DIR / "onprem-releases")))
+SOFTWARE_RESTART = tuple(env_str("SMARTCART_SOFTWARE_RESTART", "").split())
+SOFTWARE_COMPONENTS = tuple(
+    n.strip()
+    for n in env_str(
+        "SMARTCART_SOFTWARE_COMPONENTS", "onprem,ingest,payment-sweep,updates,uplink"
+    ).split(",")
+    if n.strip()
+)
+SOFTWARE_HEALTH_SECONDS = env_int("SMARTCART_SOFTWARE_HEALTH_SECONDS", 30, minimum=5)
+
 # Shoppers sign themselves up (/api/v1/shopper/accounts/): Django's full set of checks.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
