@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import JsonResponse
 
+from smartcart.software import running_version
+
 from .health import component_health
 
 
@@ -11,5 +13,5 @@ def healthz(request):
     components = component_health()
     ok = all(c["ok"] for c in components.values())
     body = {"status": "ok" if ok else "degraded", "tier": "onprem", "store": settings.STORE_ID,
-            "components": components}
+            "version": running_version(), "components": components}
     return JsonResponse(body, status=200 if ok else 503)

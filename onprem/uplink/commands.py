@@ -54,13 +54,15 @@ def requested_by() -> str:
 
 def registry() -> dict[str, StoreCommandFn]:
     """Every store command by name: the built-in ones, the allowlisted remote actions and the
-    firmware updates' (onprem/updates/store_commands.py)."""
+    firmware updates' (onprem/updates/store_commands.py) and the on-prem software update
+    (onprem/software/store_commands.py)."""
+    from onprem.software.store_commands import COMMANDS as SOFTWARE_COMMANDS
     from onprem.updates.store_commands import COMMANDS as OTA_COMMANDS
 
     from .actions import ACTIONS
     from .builtin_commands import BUILTIN
 
-    return {**BUILTIN, **ACTIONS, **OTA_COMMANDS}
+    return {**BUILTIN, **ACTIONS, **OTA_COMMANDS, **SOFTWARE_COMMANDS}
 
 
 def frame_handlers() -> dict:

@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from onprem.software.report import SoftwareReport
 from onprem.updates.report import UplinkOtaReport
 from onprem.uplink import commands, proxy
 from onprem.uplink.client import Backoff, Uplink, tunnel_url
@@ -42,7 +43,7 @@ class Command(BaseCommand):
             build_heartbeat=database_sync_to_async(build_heartbeat),
             backoff=Backoff(cap=max_backoff),
             handlers={**commands.frame_handlers(), **proxy.frame_handlers()},
-            reports=[UplinkOtaReport()],
+            reports=[UplinkOtaReport(), SoftwareReport()],
         )
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

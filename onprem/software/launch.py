@@ -1,0 +1,27 @@
+"""`python -m onprem.software.launch <python args>`: run Python with the store's current
+on-prem release first on its path (onprem/software/layout.py), e.g.
+
+    python -m onprem.software.launch manage.py uplink
+    python -m onprem.software.launch -m daphne -p 8000 onprem.asgi:application
+
+It reads `current` each time it starts and then becomes that process (exec: same pid, so
+pidfiles and supervisors see no difference), so a restarted component runs the release the
+updater switched to. No Django, and nothing of the release is imported here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from onprem.software.layout import current_env
+
+
+def main(argv: list[str]) -> None:
+    if not argv:
+        sys.exit("usage: python -m onprem.software.launch <python arguments>")
+    os.execve(sys.executable, [sys.executable, *argv], current_env(os.environ))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
