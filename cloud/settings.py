@@ -146,6 +146,8 @@ SPECTACULAR_SETTINGS = tiersettings.spectacular("SmartCart cloud API")
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "CampaignStateEnum": "cloud.releases.models.Campaign.State",
     "StoreCommandStateEnum": "cloud.commands.models.StoreCommand.State",
+    "RolloutStateEnum": "cloud.software.models.Rollout.State",
+    "StoreUpdateStateEnum": "cloud.software.models.StoreUpdate.State",
 }
 
 LANGUAGE_CODE = "en"
