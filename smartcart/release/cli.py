@@ -1,4 +1,5 @@
-"""`smartcart release keygen|build|verify|sample-image` (docs/ota.md, "Signing a release").
+"""`smartcart release keygen|build|verify|sample-image|onprem-wheel` (docs/ota.md, "Signing a
+release"; onprem-wheel: smartcart/release/onprem_wheel.py).
 
 verify exits 0 when the release may be used, else 1 with one line
 `refused: <reason_code>: <sentence>`; a usage error exits 2.
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from .build import build_release, sample_image
 from .manifest import Refused
+from .onprem_wheel import build_onprem_wheel
 from .signing import generate, load_trust
 from .verify import verify
 
@@ -41,6 +43,12 @@ def parser() -> argparse.ArgumentParser:
     sample.add_argument("--broken", action="store_true", help="its healthcheck fails")
     sample.add_argument("--size-mb", type=float, default=0, help="incompressible filler")
     sample.add_argument("--out", type=Path, help="default ./image-<version>.tar.gz")
+    wheel = sub.add_parser("onprem-wheel", help="a wheel of this checkout as an on-prem release")
+    wheel.add_argument("--version", required=True, help="MAJOR.MINOR.PATCH")
+    wheel.add_argument("--out", type=Path, required=True, help="directory for the wheel")
+    wheel.add_argument("--broken", action="store_true", help="its /healthz reports a failing check")
+    wheel.add_argument("--mark-migration", action="store_true",
+                       help="one more migration: a table named after the version")
     return p
 
 
@@ -103,4 +111,18 @@ def sample(args: argparse.Namespace) -> int:
     return 0
 
 
-ACTIONS = {"keygen": keygen, "build": build, "verify": check, "sample-image": sample}
+def onprem_wheel(args: argparse.Namespace) -> int:
+    wheel = build_onprem_wheel(
+        version=args.version, out=args.out, broken=args.broken, mark_migration=args.mark_migration
+    )
+    print(wheel)
+    return 0
+
+
+ACTIONS = {
+    "keygen": keygen,
+    "build": build,
+    "verify": check,
+    "sample-image": sample,
+    "onprem-wheel": onprem_wheel,
+}
