@@ -82,7 +82,10 @@ def package_files(root: Path, project: dict):
     setup = project.get("tool", {}).get("setuptools", {})
     include = setup.get("packages", {}).get("find", {}).get("include", [])
     data = [p for patterns in setup.get("package-data", {}).values() for p in patterns]
-    tops = sorted(p for p in root.iterdir() if p.is_dir() and any(fnmatch.fnmatch(p.name, i) for i in include))
+    tops = sorted(
+        p for p in root.iterdir()
+        if p.is_dir() and p.name.isidentifier() and any(fnmatch.fnmatch(p.name, i) for i in include)
+    )
     for top in tops:
         for path in sorted(top.rglob("*")):
             if not path.is_file() or "__pycache__" in path.parts:
