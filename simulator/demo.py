@@ -39,6 +39,10 @@ from simulator.releases import DemoKey, demo_key, factory_releases
 from simulator.supervisor import ROOT, Child, Supervision, port_free, wait_for_port
 
 log = logging.getLogger("simulator.demo")
+# The store's on-prem software: started through the launcher, so each (re)start runs the release
+# the store's updater switched to (onprem/software/launch.py; none: this checkout).
+ONPREM_SOFTWARE = ("onprem", "ingest", "payment-sweep", "uplink", "updates")
+LAUNCH = ("-m", "onprem.software.launch")
 # A native app's loopback redirect (RFC 8252): the demo's app never listens there, it reads the code.
 SHOPPER_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 
@@ -87,8 +91,9 @@ class Demo(Supervision):
 
     def manage(self, tier: str, *args: str, **extra: str) -> str:
         """Run a management command to completion; its stdout, or exit with its error."""
+        launch = LAUNCH if tier == "onprem" else ()
         done = subprocess.run(
-            [sys.executable, "manage.py", *args],
+            [sys.executable, *launch, "manage.py", *args],
             cwd=ROOT,
             env=self.env(tier, **extra),
             capture_output=True,
@@ -99,6 +104,8 @@ class Demo(Supervision):
         return done.stdout
 
     def start(self, name: str, argv: list[str], tier: str = "onprem", **extra: str) -> None:
+        if name in ONPREM_SOFTWARE:
+            argv = [argv[0], *LAUNCH, *argv[1:]]
         self.start_child(name, argv, self.env(tier, **extra))
 
 
