@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cloud.releases.models import Release
+from cloud.releases.models import ONPREM_HARDWARE, Release
 from cloud.stores.models import Store, StoreGroup
 
 PHASE = re.compile(r"^\s*(\d{1,6})\s*(%|carts?)\s*$", re.IGNORECASE)
@@ -104,7 +104,10 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["release"].queryset = Release.objects.filter(expires__gt=timezone.now())
+        # On-prem software goes out as a rollout (the software page), never as a campaign.
+        self.fields["release"].queryset = Release.objects.filter(
+            expires__gt=timezone.now()
+        ).exclude(hardware=ONPREM_HARDWARE)
         self.fields["release"].label_from_instance = lambda r: (
             f"{r.hardware} {r.version} ({r.channel})"
         )
@@ -150,3 +153,139 @@ class CampaignForm(forms.Form):
             "observe_hours": data["observe_hours"],
             "max_regression_percent": data["max_regression_percent"],
         }
+
+
+SEVERITIES = [("critical", _("critical")), ("warning", _("warning")), ("info", _("info"))]
+
+
+class StoreFilterForm(forms.Form):
+    """The stores list's filters (a GET form: every field optional)."""
+
+    q = forms.CharField(required=False, max_length=64, label=_("Code or name"))
+    problem = forms.BooleanField(required=False, label=_("Problem stores only"))
+    offline = forms.BooleanField(required=False, label=_("Offline only"))
+    group = forms.ModelChoiceField(
+        queryset=StoreGroup.objects.all(), required=False, to_field_name="name", label=_("Group")
+    )
+    severity = forms.ChoiceField(
+        choices=[("", _("any"))] + SEVERITIES, required=False, label=_("Open incident")
+    )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = dict(self.cleaned_data)
+        data["group"] = data["group"].name if data.get("group") else ""
+        return data
+
+
+class IncidentFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        choices=[("", _("any")), ("open", _("open")), ("resolved", _("resolved"))],
+        required=False,
+        label=_("State"),
+    )
+    severity = forms.ChoiceField(
+        choices=[("", _("any"))] + SEVERITIES, required=False, label=_("Severity")
+    )
+    store = forms.CharField(required=False, max_length=64, label=_("Store"))
+
+
+# The remote actions a console button may send (smartcart/store_commands.py, docs/tunnel.md).
+REMOTE_ACTIONS = [
+    ("action.status", _("Component status")),
+    ("action.health", _("Health checks")),
+    ("action.logs", _("Last log lines")),
+    ("action.restart", _("Restart a component")),
+    ("action.support_bundle", _("Build a support bundle")),
+    ("ping", _("Ping")),
+    ("erp.sync", _("Sync the catalog from the ERP")),
+]
+COMPONENT_ACTIONS = {"action.logs", "action.restart"}
+
+
+class RemoteActionForm(forms.Form):
+    action = forms.ChoiceField(choices=REMOTE_ACTIONS, label=_("Action"))
+    component = forms.CharField(required=False, max_length=64, label=_("Component"))
+    lines = forms.IntegerField(
+        required=False, min_value=1, max_value=1000, initial=100, label=_("Lines")
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("action") in COMPONENT_ACTIONS and not data.get("component"):
+            self.add_error("component", _("This action needs a component (e.g. ingest)."))
+        return data
+
+    def command_args(self) -> dict:
+        data = self.cleaned_data
+        if data["action"] not in COMPONENT_ACTIONS:
+            return {}
+        args = {"component": data["component"]}
+        if data["action"] == "action.logs" and data.get("lines"):
+            args["lines"] = data["lines"]
+        return args
+
+
+CHANNEL_KINDS = [("webhook", _("Webhook")), ("slack", _("Slack webhook")), ("email", _("Email"))]
+
+
+class ChannelForm(forms.Form):
+    """A notification channel (cloud/notifications): the fields ops set, checked per kind."""
+
+    name = forms.CharField(max_length=100, label=_("Name"))
+    kind = forms.ChoiceField(choices=CHANNEL_KINDS, label=_("Kind"))
+    target = forms.CharField(
+        max_length=500,
+        label=_("Target"),
+        help_text=_("Email addresses (comma-separated), or the URL the webhook posts to."),
+    )
+    secret = forms.CharField(
+        required=False,
+        max_length=200,
+        label=_("Signing secret"),
+        help_text=_(
+            "Webhook only: the key of the X-SmartCart-Signature HMAC. Blank: a new channel "
+            "gets a random one (shown once), a changed one keeps its own."
+        ),
+    )
+    store_groups = forms.ModelMultipleChoiceField(
+        queryset=StoreGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Store groups"),
+        help_text=_("None ticked: every store."),
+    )
+    min_severity = forms.ChoiceField(
+        choices=SEVERITIES[::-1], initial="warning", label=_("Lowest severity")
+    )
+    enabled = forms.BooleanField(required=False, initial=True, label=_("Enabled"))
+
+
+class RolloutForm(forms.Form):
+    """Start an on-prem release on one store or a group (cloud.software.services.start_rollout)."""
+
+    release = forms.ModelChoiceField(queryset=Release.objects.none(), label=_("Release"))
+    store = forms.ModelChoiceField(
+        queryset=Store.objects.all(), required=False, to_field_name="code", label=_("Store")
+    )
+    group = forms.ModelChoiceField(
+        queryset=StoreGroup.objects.all(), required=False, to_field_name="name", label=_("Group")
+    )
+    note = forms.CharField(required=False, max_length=300, label=_("Note"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["release"].queryset = Release.objects.filter(hardware=ONPREM_HARDWARE)
+        self.fields["release"].label_from_instance = lambda r: f"{r.version} ({r.channel})"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if bool(data.get("store")) == bool(data.get("group")):
+            raise forms.ValidationError(_("Pick one store or one group."))
+        return data
+
+    def stores(self) -> list[Store] | StoreGroup:
+        """What start_rollout takes: one store, or the group (recorded as the group asked)."""
+        data = self.cleaned_data
+        return [data["store"]] if data.get("store") else data["group"]

@@ -121,7 +121,7 @@ def sign_in(page, base_url: str, username: str, password: str, next_path: str = 
 def ops_page(context, cloud_server, ops_user):
     """Chromium signed in as ops user olga, on the campaigns page."""
     page = context.new_page()
-    sign_in(page, cloud_server, "olga", OPS_PASSWORD)
+    sign_in(page, cloud_server, "olga", OPS_PASSWORD, next_path="/console/campaigns/")
     page.wait_for_url(f"{cloud_server}/console/campaigns/")
     return page
 

@@ -1,4 +1,4 @@
-"""The ops console's pages: releases, campaigns, a campaign's live progress, a store's firmware.
+"""The console's firmware pages: releases, campaigns, a campaign's live progress, a store's firmware.
 
 Thin: each page reads through the releases app's own functions and acts through its verbs
 (the ones the REST API calls), so the console and the API can never disagree.
@@ -19,15 +19,10 @@ from cloud.releases.models import Campaign, Release
 from cloud.stores.models import Store
 from smartcart.release import Refused
 
-from .access import ops_page
-from .forms import CampaignForm, ReleaseUploadForm
+from ..access import ops_page
+from ..forms import CampaignForm, ReleaseUploadForm
 
 ACTIONS = ("pause", "resume", "abort", "approve")
-
-
-@ops_page
-def home(request):
-    return redirect("console:campaigns")
 
 
 @ops_page
@@ -186,11 +181,6 @@ def action_done(action: str) -> str:
         "abort": _("Campaign aborted: no new install will start; finished ones stay."),
         "approve": _("Next phase approved."),
     }[action]
-
-
-@ops_page
-def stores(request):
-    return render(request, "console/stores.html", {"stores": Store.objects.all()})
 
 
 @ops_page
