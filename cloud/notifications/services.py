@@ -85,13 +85,24 @@ def announce(incident: Incident, event: str) -> int:
         return 0
 
 
-def enqueue(incident: Incident, event: str, key: str, channels: list[Channel]) -> int:
+def enqueue(
+    incident: Incident, event: str, key: str, channels: list[Channel], now: datetime | None = None
+) -> int:
+    now = now or timezone.now()
     known = set(
         Notice.objects.filter(key=key, channel__in=channels).values_list("channel", flat=True)
     )
     payload = incident_payload(incident)
     fresh = [
-        Notice(channel=c, incident=incident, event=event, key=key, payload=payload)
+        Notice(
+            channel=c,
+            incident=incident,
+            event=event,
+            key=key,
+            payload=payload,
+            created_at=now,
+            next_attempt_at=now,
+        )
         for c in channels
         if c.pk not in known
     ]
@@ -130,7 +141,7 @@ def remind(row: dict, now: datetime) -> int:
     incident = Incident.objects.select_related("store").get(pk=row["incident"])
     channel = Channel.objects.get(pk=row["channel"])
     key = f"{incident.pk}:reminder:{row['reminders'] + 1}"
-    return enqueue(incident, Notice.Event.REMINDER, key, [channel])
+    return enqueue(incident, Notice.Event.REMINDER, key, [channel], now)
 
 
 def deliver_due(now: datetime | None = None) -> dict:
