@@ -75,7 +75,8 @@ def write_sample(store_id: int, minute: datetime, fields: dict) -> None:
         with transaction.atomic():
             HeartbeatSample.objects.update_or_create(store_id=store_id, at=minute, defaults=fields)
     except IntegrityError:  # another pod created the same minute between our read and insert
-        HeartbeatSample.objects.filter(store_id=store_id, at=minute).update(**fields)
+        if not HeartbeatSample.objects.filter(store_id=store_id, at=minute).update(**fields):
+            raise  # no such row either: the store itself is gone
 
 
 def record_offline_minute(now: datetime | None = None) -> int:

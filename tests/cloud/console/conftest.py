@@ -27,7 +27,9 @@ def heartbeat(code: str, *, status: str = "ok", version: str = "0.3.0", **broken
     return body
 
 
-def make_store(code: str, *, online: bool = True, body: dict | None = None, age_s: int = 5) -> Store:
+def make_store(
+    code: str, *, online: bool = True, body: dict | None = None, age_s: int = 5
+) -> Store:
     store, _key = register_store(code=code, name=f"Shop {code}")
     Store.objects.filter(pk=store.pk).update(
         online=online,

@@ -48,9 +48,7 @@ def test_it_sends_a_visitor_to_sign_in(page, incident):
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
-@pytest.mark.parametrize(
-    "action", ["/console/stores/store-ok/actions/", "/console/channels/new/"]
-)
+@pytest.mark.parametrize("action", ["/console/stores/store-ok/actions/", "/console/channels/new/"])
 def test_it_refuses_a_store_staff_user_who_posts(action, store_staff, fleet):
     response = store_staff.post(action, {"action": "ping", "name": "x"})
 
