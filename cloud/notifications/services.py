@@ -9,28 +9,24 @@ from __future__ import annotations
 
 import logging
 import secrets
-from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from cloud.incidents.models import SEVERITY_RANK, Incident
 
+from . import delivery
 from .models import Channel, Notice
-from .transports import TransportError, transport
 from .validation import ChannelInvalid, check_channel, group_rows
 
 __all__ = ["ChannelInvalid", "announce", "deliver_due", "remind_due", "send_test"]
 
 log = logging.getLogger(__name__)
 
-# After attempt n fails, wait BACKOFF[n-1]; past the last, the notice is failed for good.
-BACKOFF = [timedelta(seconds=s) for s in (10, 30, 120, 600, 1800)]
 BATCH = 200
-WORKERS = 8
 # A claimed notice whose sender died is due again after this (longer than any send may take).
 LEASE = timedelta(seconds=120)
 TOLD = [Notice.Event.OPENED, Notice.Event.FLAPPING]
@@ -145,16 +141,32 @@ def remind(row: dict, now: datetime) -> int:
 
 
 def deliver_due(now: datetime | None = None) -> dict:
-    """Send every due pending notice (at most BATCH a call), concurrently, each bounded by
-    SMARTCART_NOTIFY_TIMEOUT_SECONDS. Returns {"sent", "retrying", "failed"} counts."""
+    """Send every due pending notice (at most BATCH a call): channels in parallel, each
+    channel's notices in the order they happened, each bounded by SMARTCART_NOTIFY_TIMEOUT_SECONDS.
+
+    A channel whose send fails is not tried again for its other notices until its backoff is
+    over (they are `deferred`, not failed). Returns {"sent", "retrying", "failed", "deferred"}.
+    """
     now = now or timezone.now()
+    notices = claim(due_ids(now), now)
+    return delivery.deliver(notices)
+
+
+def due_ids(now: datetime) -> list[int]:
+    """Due notices, but none behind an earlier notice of the same channel and incident that is
+    waiting (backoff, or claimed by another sender): a receiver hears "opened" before
+    "resolved", whatever the retries did. Earlier ones that are due go in the same batch, and
+    the channel's worker sends them in order."""
+    earlier = Notice.objects.filter(
+        channel=OuterRef("channel"),
+        incident=OuterRef("incident"),
+        state=Notice.State.PENDING,
+        next_attempt_at__gt=now,
+        pk__lt=OuterRef("pk"),
+    )
     due = Notice.objects.filter(state=Notice.State.PENDING, next_attempt_at__lte=now)
-    ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:BATCH])
-    notices = claim(ids, now)
-    counts = {"sent": 0, "retrying": 0, "failed": 0}
-    for notice, error in send_all(notices):
-        counts[record(notice, error, timezone.now())] += 1
-    return counts
+    due = due.exclude(Exists(earlier)).order_by("next_attempt_at", "pk")
+    return list(due.values_list("pk", flat=True)[:BATCH])
 
 
 def claim(ids: list[int], now: datetime) -> list[Notice]:
@@ -169,72 +181,6 @@ def claim(ids: list[int], now: datetime) -> list[Notice]:
     return list(Notice.objects.filter(claim=token).select_related("channel"))
 
 
-def send_all(notices: list[Notice]) -> list[tuple[Notice, TransportError | None]]:
-    """Each notice in its own worker; one that overruns its timeout counts as a timeout."""
-    if not notices:
-        return []
-    limit = settings.NOTIFY_TIMEOUT_SECONDS + 2
-    pool = ThreadPoolExecutor(max_workers=min(WORKERS, len(notices)))
-    futures = {pool.submit(send_one, n): n for n in notices}
-    wait(futures, timeout=limit)
-    pool.shutdown(wait=False, cancel_futures=True)
-    results = []
-    for future, notice in futures.items():
-        if future.done() and not future.cancelled():
-            results.append((notice, future.result()))
-        else:
-            results.append((notice, TransportError(f"not sent within {limit} s")))
-    return results
-
-
-def send_one(notice: Notice) -> TransportError | None:
-    try:
-        transport(notice.channel).notify(notice)
-    except TransportError as exc:
-        return exc
-    except Exception as exc:  # a bug in one transport must not take the batch down
-        log.exception("transport crashed notice=%s", notice.pk)
-        return TransportError(f"internal error: {type(exc).__name__}: {exc}")
-    return None
-
-
-def record(notice: Notice, error: TransportError | None, now: datetime) -> str:
-    """Write the outcome of one attempt to the notice and its channel; returns the count key."""
-    attempts = notice.attempts + 1
-    with transaction.atomic():
-        if error is None:
-            Notice.objects.filter(pk=notice.pk).update(
-                state=Notice.State.SENT, attempts=attempts, sent_at=now, last_error="", claim=""
-            )
-            Channel.objects.filter(pk=notice.channel_id).update(
-                status=Channel.Status.OK, last_sent_at=now, last_error="", failing_since=None
-            )
-            return "sent"
-        final = error.permanent or notice.event == Notice.Event.TEST or attempts > len(BACKOFF)
-        Notice.objects.filter(pk=notice.pk).update(
-            state=Notice.State.FAILED if final else Notice.State.PENDING,
-            attempts=attempts,
-            last_error=error.message[:1000],
-            next_attempt_at=now if final else now + BACKOFF[attempts - 1],
-            claim="",
-        )
-        mark_failing(notice.channel, error.message, now)
-    log.warning(
-        "notice not sent notice=%s channel=%s attempt=%d final=%s error=%s",
-        notice.pk,
-        notice.channel.name,
-        attempts,
-        final,
-        error.message,
-    )
-    return "failed" if final else "retrying"
-
-
-def mark_failing(channel: Channel, message: str, now: datetime) -> None:
-    Channel.objects.filter(pk=channel.pk).update(status=Channel.Status.FAILING, last_error=message)
-    Channel.objects.filter(pk=channel.pk, failing_since__isnull=True).update(failing_since=now)
-
-
 def send_test(channel: Channel) -> Notice:
     """Send a test notice now (one attempt, bounded by the timeout) and return it as it ended."""
     now = timezone.now()
@@ -245,8 +191,7 @@ def send_test(channel: Channel) -> Notice:
         payload={"incident": None, "channel": channel.name},
         next_attempt_at=now + LEASE,  # not due for deliver_due: this call sends it
     )
-    [(sent, error)] = send_all([notice])
-    record(sent, error, timezone.now())
+    delivery.deliver([notice])
     notice.refresh_from_db()
     return notice
 

@@ -51,4 +51,4 @@ def test_it_sends_flapping_and_resolve_once(store, receiver):
     announce(incident, "resolved")
     deliver_due()
 
-    assert sorted(r["json"]["event"] for r in hook.requests) == ["flapping", "opened", "resolved"]
+    assert [r["json"]["event"] for r in hook.requests] == ["opened", "flapping", "resolved"]

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from cloud.notifications.delivery import BACKOFF
 from cloud.notifications.models import Channel
-from cloud.notifications.services import BACKOFF, announce, deliver_due
+from cloud.notifications.services import announce, deliver_due
 
 from .conftest import make_channel, make_incident
 
@@ -19,7 +20,7 @@ def test_it_retries_after_a_500_and_then_sends(store, receiver):
     announce(make_incident(store), "opened")
     start = timezone.now()
 
-    assert deliver_due(start) == {"sent": 0, "retrying": 1, "failed": 0}
+    assert deliver_due(start) == {"sent": 0, "retrying": 1, "failed": 0, "deferred": 0}
     notice = channel.notices.get()
     assert (notice.state, notice.attempts) == ("pending", 1)
     assert "HTTP 500" in notice.last_error
@@ -27,8 +28,18 @@ def test_it_retries_after_a_500_and_then_sends(store, receiver):
     channel.refresh_from_db()
     assert channel.status == "failing" and "HTTP 500" in channel.last_error
 
-    assert deliver_due(start + timedelta(seconds=5)) == {"sent": 0, "retrying": 0, "failed": 0}
-    assert deliver_due(timezone.now() + BACKOFF[0]) == {"sent": 1, "retrying": 0, "failed": 0}
+    assert deliver_due(start + timedelta(seconds=5)) == {
+        "sent": 0,
+        "retrying": 0,
+        "failed": 0,
+        "deferred": 0,
+    }
+    assert deliver_due(timezone.now() + BACKOFF[0]) == {
+        "sent": 1,
+        "retrying": 0,
+        "failed": 0,
+        "deferred": 0,
+    }
 
     notice.refresh_from_db()
     channel.refresh_from_db()
@@ -48,7 +59,7 @@ def test_it_gives_up_after_the_last_backoff_step(store, receiver):
     for _ in BACKOFF:
         assert deliver_due(later)["retrying"] == 1
         later += timedelta(hours=1)
-    assert deliver_due(later) == {"sent": 0, "retrying": 0, "failed": 1}
+    assert deliver_due(later) == {"sent": 0, "retrying": 0, "failed": 1, "deferred": 0}
 
     notice = channel.notices.get()
     assert (notice.state, notice.attempts) == ("failed", len(BACKOFF) + 1)
@@ -60,7 +71,7 @@ def test_it_stops_at_once_on_a_404_with_the_reason(store, receiver):
     channel = make_channel("ops hook", "webhook", hook.url)
     announce(make_incident(store), "opened")
 
-    assert deliver_due() == {"sent": 0, "retrying": 0, "failed": 1}
+    assert deliver_due() == {"sent": 0, "retrying": 0, "failed": 1, "deferred": 0}
 
     notice = channel.notices.get()
     assert notice.state == "failed" and "HTTP 404" in notice.last_error

@@ -16,7 +16,7 @@ def test_it_signs_the_exact_body_with_the_channel_secret(store, receiver):
     incident = make_incident(store)
 
     assert announce(incident, "opened") == 1
-    assert deliver_due() == {"sent": 1, "retrying": 0, "failed": 0}
+    assert deliver_due() == {"sent": 1, "retrying": 0, "failed": 0, "deferred": 0}
 
     [request] = hook.requests
     expected = hmac.new(channel.secret.encode(), request["raw"], hashlib.sha256).hexdigest()
