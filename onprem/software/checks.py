@@ -103,7 +103,8 @@ def probe(lib: Path, version: str, *, allowed: frozenset[str], log_file: Path) -
             "onprem.asgi:application"]
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with log_file.open("ab") as out:
-        web = subprocess.Popen(argv, env=release_env(os.environ, lib), stdout=out,
+        # cwd: daphne puts "." on sys.path, and the release dir holds nothing but the release.
+        web = subprocess.Popen(argv, env=release_env(os.environ, lib), cwd=lib.parent, stdout=out,
                                stderr=subprocess.STDOUT, start_new_session=True)
     try:
         return wait_healthy(

@@ -13,14 +13,22 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
-from onprem.software.layout import current_env
+from onprem.software.layout import RELEASE_LIB_VAR, current_env
 
 
 def main(argv: list[str]) -> None:
     if not argv:
         sys.exit("usage: python -m onprem.software.launch <python arguments>")
-    os.execve(sys.executable, [sys.executable, *argv], current_env(os.environ))
+    env = current_env(os.environ)
+    lib = env.get(RELEASE_LIB_VAR)
+    if lib:
+        # In the release's own directory: a program that puts "." on sys.path (daphne does)
+        # must not find the checkout's code there. A script named relative to here stays found.
+        argv = [str(Path(a).resolve()) if i == 0 and Path(a).is_file() else a for i, a in enumerate(argv)]
+        os.chdir(Path(lib).parent)
+    os.execve(sys.executable, [sys.executable, *argv], env)
 
 
 if __name__ == "__main__":

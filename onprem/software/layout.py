@@ -28,7 +28,7 @@ RELEASE_LIB_VAR = "SMARTCART_RELEASE_LIB"
 
 
 def var_dir(env: Mapping[str, str] = os.environ) -> Path:
-    return Path(env.get("SMARTCART_VAR_DIR") or BASE_ROOT / "var")
+    return Path(env.get("SMARTCART_VAR_DIR") or BASE_ROOT / "var").resolve()
 
 
 def releases_dir(env: Mapping[str, str] = os.environ) -> Path:

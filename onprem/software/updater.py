@@ -27,7 +27,7 @@ from smartcart.software import running_version
 
 from . import checks, database, install, journal
 from .install import StepFailed
-from .layout import current_version, release_env, release_lib, set_current
+from .layout import RELEASE_LIB_VAR, current_version, release_env, release_lib, set_current
 from .restart import restart_components
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,8 @@ class Updater:
         env = release_env(os.environ, release_lib(self.releases, job["version"]))
         env.setdefault("DJANGO_SETTINGS_MODULE", "onprem.settings")
         try:
-            done = subprocess.run(argv, env=env, capture_output=True, text=True,
+            done = subprocess.run(argv, env=env, cwd=env[RELEASE_LIB_VAR] + "/..",
+                                  capture_output=True, text=True,
                                   timeout=MIGRATE_SECONDS, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise StepFailed(f"the migrations ran over {MIGRATE_SECONDS} s") from None
