@@ -95,6 +95,8 @@ INGEST_FLUSH_MS = env_int("SMARTCART_INGEST_FLUSH_MS", 50, minimum=10)
 # How far ahead of the store's clock a reading's ts may be before it is dead-lettered.
 INGEST_MAX_SKEW_SECONDS = env_int("SMARTCART_INGEST_MAX_SKEW_S", 300, minimum=0)
 LOW_BATTERY_PERCENT = env_int("SMARTCART_LOW_BATTERY", 20, minimum=1)
+# The store box's disk (the database's volume): the health check fails under this share free.
+DISK_MIN_FREE_PCT = env_int("SMARTCART_DISK_MIN_FREE_PCT", 10, minimum=0)
 # Pairing a shopper with a cart below this charge is refused (reason low_battery).
 SHOPPING_MIN_BATTERY_PERCENT = env_int("SMARTCART_SHOPPING_MIN_BATTERY", 30, minimum=0)
 

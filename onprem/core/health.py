@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,7 +39,72 @@ def check_ingest() -> dict:
     return ingest_health()
 
 
-CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker, "ingest": check_ingest}
+# The store systems are probed with a bare TCP connect, 1 s at most: the heartbeat and /healthz
+# must never wait on a hung ERP or terminal (their clients' own timeouts are 10 s).
+PROBE_TIMEOUT_S = 1.0
+
+
+def unreachable(url: str, default_ports: dict[str, int]) -> str:
+    """Why `url`'s host does not take a TCP connection, or "" when it does."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port or default_ports.get(parts.scheme, 80)
+    try:
+        with socket.create_connection((host, port), timeout=PROBE_TIMEOUT_S):
+            return ""
+    except OSError as exc:
+        return f"{host}:{port} unreachable: {exc.strerror or type(exc).__name__}"
+
+
+def check_erp() -> dict:
+    """The ERP answers and the newest sync went through; a store that never synced has none."""
+    from onprem.integrations.erp.models import SyncRun
+
+    last = SyncRun.objects.exclude(status=SyncRun.Status.RUNNING).order_by("-started_at", "-id").first()
+    if last is None:
+        return {"ok": True, "detail": "not configured (no ERP sync has run)"}
+    down = unreachable(settings.ERP_URL, {"http": 80, "https": 443})
+    if down:
+        return {"ok": False, "detail": f"ERP {down}"}
+    if last.status == SyncRun.Status.FAILED:
+        return {"ok": False, "detail": f"last {last.kind} sync failed: {last.error}"}
+    return {"ok": True, "detail": f"last {last.kind} sync ok"}
+
+
+def check_cashless() -> dict:
+    """The terminal takes a connection; without an event secret no terminal is set up."""
+    from onprem.integrations.cashless.client import DEFAULT_PORTS
+
+    if not settings.CASHLESS_EVENT_SECRET:
+        return {"ok": True, "detail": "not configured"}
+    down = unreachable(settings.CASHLESS_URL, DEFAULT_PORTS)
+    return {"ok": not down, "detail": f"terminal {down}" if down else "terminal reachable"}
+
+
+def disk_path() -> Path:
+    # The database's volume when it is a file here (SQLite), else the store's own files.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and str(database["NAME"]) != ":memory:":
+        return Path(database["NAME"]).parent
+    return Path(settings.VAR_DIR)
+
+
+def check_disk() -> dict:
+    usage = shutil.disk_usage(disk_path())
+    free_pct = round(usage.free * 100 / usage.total, 1) if usage.total else 0.0
+    ok = free_pct >= settings.DISK_MIN_FREE_PCT
+    detail = f"{free_pct:.0f} % free" + ("" if ok else f", under {settings.DISK_MIN_FREE_PCT} %")
+    return {"ok": ok, "detail": detail, "free_pct": free_pct, "free_mb": round(usage.free / 2**20, 1)}
+
+
+CHECKS = {
+    "database": check_database,
+    "cache": check_cache,
+    "broker": check_broker,
+    "ingest": check_ingest,
+    "erp": check_erp,
+    "cashless": check_cashless,
+    "disk": check_disk,
+}
 
 
 def component_health(checks: dict = CHECKS) -> dict:

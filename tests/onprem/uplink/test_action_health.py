@@ -22,7 +22,7 @@ def test_it_reports_the_same_checks_as_healthz(db):
     assert (
         set(result["components"])
         == set(healthz["components"])
-        == {"database", "cache", "broker", "ingest"}
+        == {"database", "cache", "broker", "ingest", "erp", "cashless", "disk"}
     )
     assert {n: c["ok"] for n, c in result["components"].items()} == {
         n: c["ok"] for n, c in healthz["components"].items()

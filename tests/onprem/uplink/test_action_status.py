@@ -85,7 +85,7 @@ def test_it_does_not_take_a_reused_pid_for_the_component(db, table):
 def test_it_includes_the_stores_health_checks(db, table):
     result = ACTIONS["action.status"]({})
 
-    assert set(result["health"]) == {"database", "cache", "broker", "ingest"}
+    assert set(result["health"]) == {"database", "cache", "broker", "ingest", "erp", "cashless", "disk"}
     assert result["health"]["database"]["ok"] is True
     assert result["ok"] is all(c["ok"] for c in result["health"].values())
     assert [c["name"] for c in result["components"]] == [

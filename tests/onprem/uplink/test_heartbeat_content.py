@@ -12,7 +12,7 @@ def test_it_reports_components_and_fleet_counts(db, store_id):
     heartbeat = build_heartbeat()
 
     assert heartbeat["store"] == store_id
-    assert set(heartbeat["components"]) == {"database", "cache", "broker", "ingest"}
+    assert set(heartbeat["components"]) == {"database", "cache", "broker", "ingest", "erp", "cashless", "disk"}
     assert heartbeat["components"]["database"]["ok"] is True
     assert set(heartbeat["components"]["ingest"]) >= {"lag_ms", "last_flush_age_s"}
     assert heartbeat["fleet"] == fleet_summary()
