@@ -164,7 +164,9 @@ def due_ids(now: datetime) -> list[int]:
         next_attempt_at__gt=now,
         pk__lt=OuterRef("pk"),
     )
-    due = Notice.objects.filter(state=Notice.State.PENDING, next_attempt_at__lte=now)
+    due = Notice.objects.filter(
+        state=Notice.State.PENDING, next_attempt_at__lte=now, channel__enabled=True
+    )
     due = due.exclude(Exists(earlier)).order_by("next_attempt_at", "pk")
     return list(due.values_list("pk", flat=True)[:BATCH])
 
@@ -220,9 +222,17 @@ def create_channel(*, created_by: str = "", **fields) -> Channel:
 def update_channel(channel: Channel, **fields) -> Channel:
     """Change the given fields (store_groups as names); raises ChannelInvalid."""
     groups = fields.pop("store_groups", None)
+    was_enabled = channel.enabled
     for name, value in fields.items():
         setattr(channel, name, value)
-    return save_channel(channel, groups)
+    channel = save_channel(channel, groups)
+    if was_enabled and not channel.enabled:
+        # Turned off: what it had not sent yet is dropped, not flushed, stale, when it is
+        # turned on again.
+        channel.notices.filter(state=Notice.State.PENDING).update(
+            state=Notice.State.FAILED, last_error="not sent: the channel was disabled", claim=""
+        )
+    return channel
 
 
 def save_channel(channel: Channel, groups: list[str] | None) -> Channel:
