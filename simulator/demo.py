@@ -254,7 +254,14 @@ def start_all(demo: Demo, args: argparse.Namespace, store_key: str, creds: dict)
         ],
         tier="cloud",
     )
-    demo.start("cloud-monitor", [py, "manage.py", "monitor"], tier="cloud")
+    # Sweeps every 2 s and a 20 s grace: an incident (and its notice) shows within half a
+    # minute of a stopped component in the demo; production keeps 10 s and 60 s.
+    demo.start(
+        "cloud-monitor",
+        [py, "manage.py", "monitor", "--interval", "2"],
+        tier="cloud",
+        SMARTCART_INCIDENT_GRACE_SECONDS=os.environ.get("SMARTCART_INCIDENT_GRACE_SECONDS", "20"),
+    )
     demo.start(
         "onprem",
         [
