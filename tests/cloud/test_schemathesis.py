@@ -26,8 +26,8 @@ schema = tier_schema(
         ARGS_STATUSES, path_regex="^/api/v1/(stores/\\{code\\}/commands|store-commands)/$"
     ),
     # A release is kept only when signed by a trusted key (docs/ota.md), which no generated
-    # body is; a campaign needs a release and stores that exist.
-    business_rule(ARGS_STATUSES, path_regex="^/api/v1/(releases|campaigns)/$"),
+    # body is; a campaign or an on-prem rollout needs a release and stores that exist.
+    business_rule(ARGS_STATUSES, path_regex="^/api/v1/(releases|campaigns|rollouts)/$"),
     # A channel's target must fit its kind (an address for email, an http(s) URL for a
     # webhook) and its store groups must exist (docs/notifications.md).
     business_rule(ARGS_STATUSES, path_regex="^/api/v1/notification-channels/"),
