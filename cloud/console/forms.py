@@ -252,6 +252,7 @@ class ChannelForm(forms.Form):
     store_groups = forms.ModelMultipleChoiceField(
         queryset=StoreGroup.objects.all(),
         required=False,
+        to_field_name="name",
         widget=forms.CheckboxSelectMultiple,
         label=_("Store groups"),
         help_text=_("None ticked: every store."),
