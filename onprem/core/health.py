@@ -34,9 +34,16 @@ def check_broker() -> dict:
 
 
 def check_ingest() -> dict:
+    from onprem.fleet.models import IngestState
     from onprem.fleet.services import ingest_health
 
-    return ingest_health()
+    result = ingest_health()
+    # A clean stop is known at once; staleness alone would take INGEST_STALE_SECONDS to tell.
+    newest = IngestState.objects.order_by("-last_flush_at").first()
+    stopped = newest and newest.stopped_at and newest.started_at and newest.stopped_at >= newest.started_at
+    if result["ok"] and stopped:
+        result.update(ok=False, detail=f"ingest {newest.name} stopped at {newest.stopped_at:%H:%M:%S}")
+    return result
 
 
 # The store systems are probed with a bare TCP connect, 1 s at most: the heartbeat and /healthz

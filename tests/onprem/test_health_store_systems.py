@@ -94,3 +94,21 @@ def test_the_heartbeat_carries_them_in_the_shape_the_cloud_reads(db, settings):
     components = clean_heartbeat(heartbeat)["components"]
     assert components["erp"]["ok"] and components["cashless"]["ok"]
     assert components["disk"]["free_pct"] > 0
+
+
+def test_a_cleanly_stopped_ingest_is_down_at_once(db):
+    from django.utils import timezone
+
+    from onprem.core.health import check_ingest
+    from onprem.fleet.models import IngestState
+    from onprem.fleet.services import record_ingest_end, record_ingest_start
+
+    record_ingest_start(name="ingest-1")
+    IngestState.objects.filter(name="ingest-1").update(last_flush_at=timezone.now())  # a flush
+    assert check_ingest()["ok"] is True
+
+    record_ingest_end(name="ingest-1", error="")
+
+    stopped = check_ingest()
+    assert stopped["ok"] is False
+    assert stopped["detail"] == f"ingest ingest-1 stopped at {timezone.now():%H:%M:%S}"
