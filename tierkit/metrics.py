@@ -11,27 +11,45 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
 import threading
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.module_loading import import_string
-from prometheus_client import REGISTRY, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 log = logging.getLogger(__name__)
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 
-_registered: set[str] = set()
 _lock = threading.Lock()
+_collectors: dict[str, object] = {}
 
 
-def register_collectors() -> None:
-    """Register the tier's collectors with the default registry, once per process."""
+def tier_collectors() -> list:
+    """The tier's collectors (settings.METRICS_COLLECTORS), made once per process."""
     with _lock:
         for path in getattr(settings, "METRICS_COLLECTORS", ()):
-            if path not in _registered:
-                REGISTRY.register(import_string(path)())
-                _registered.add(path)
+            if path not in _collectors:
+                _collectors[path] = import_string(path)()
+                if not MULTIPROCESS:
+                    REGISTRY.register(_collectors[path])
+        return list(_collectors.values())
+
+
+def registry() -> CollectorRegistry:
+    """What a scrape exposes. Under several server processes (uvicorn --workers) with
+    PROMETHEUS_MULTIPROC_DIR set, every process's counters are summed from that directory;
+    else this process's own registry."""
+    collectors = tier_collectors()
+    if not MULTIPROCESS:
+        return REGISTRY
+    merged = CollectorRegistry()
+    multiprocess.MultiProcessCollector(merged)
+    for collector in collectors:
+        merged.register(collector)
+    return merged
 
 
 def token_refusal(request: HttpRequest) -> JsonResponse | None:
@@ -58,5 +76,4 @@ def metrics(request: HttpRequest) -> HttpResponse:
     """The Prometheus text exposition, for a scraper holding the token."""
     if (refusal := token_refusal(request)) is not None:
         return refusal
-    register_collectors()
-    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
