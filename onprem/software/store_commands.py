@@ -99,6 +99,7 @@ def start_updater() -> None:
     log_file.parent.mkdir(parents=True, exist_ok=True)
     env = current_env(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "onprem.settings")
+    env["SMARTCART_RELEASES_DIR"] = str(settings.RELEASES_DIR)  # the journal this store reads
     with log_file.open("ab") as out:
         subprocess.Popen([sys.executable, "-m", "django", "software_update"], env=env,
                          stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
