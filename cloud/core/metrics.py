@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from django.apps import apps
 from django.db.models import Count
+from django.utils import timezone
 from prometheus_client import Counter
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
@@ -50,7 +51,7 @@ class CloudCollector:
     """The chain's state, read from the database at each scrape."""
 
     def collect(self) -> Iterator[Metric]:
-        for section in (self.stores, self.commands, self.incidents, self.notices):
+        for section in (self.stores, self.store_heartbeats, self.commands, self.incidents, self.notices):
             try:
                 yield from section()
             except Exception:  # one broken figure must not cost the whole scrape
@@ -64,6 +65,19 @@ class CloudCollector:
         yield stores
         tunnels = apps.get_model("cloud_stores.Store").objects.exclude(tunnel_channel="").count()
         yield GaugeMetricFamily("smartcart_store_tunnels", "Stores with a live tunnel (any pod)", value=tunnels)
+
+    def store_heartbeats(self) -> Iterator[Metric]:
+        """Per online store: its heartbeat's age and its ingest lag (what the store reported)."""
+        age = GaugeMetricFamily("smartcart_store_heartbeat_age_seconds", "Seconds since the store's last heartbeat", labels=["store"])
+        lag = GaugeMetricFamily("smartcart_store_ingest_lag_ms", "The store's ingest lag, from its heartbeat", labels=["store"])
+        now = timezone.now()
+        online = apps.get_model("cloud_stores.Store").objects.filter(online=True, last_heartbeat_at__isnull=False)
+        for code, at, body in online.values_list("code", "last_heartbeat_at", "last_heartbeat").order_by("code"):
+            age.add_metric([code], (now - at).total_seconds())
+            ingest = ((body or {}).get("components") or {}).get("ingest") or {}
+            if isinstance(ingest.get("lag_ms"), int | float):
+                lag.add_metric([code], ingest["lag_ms"])
+        yield from (age, lag)
 
     def commands(self) -> Iterator[Metric]:
         family = GaugeMetricFamily("smartcart_store_commands", "Store commands, by state", labels=["state"])

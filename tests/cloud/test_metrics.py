@@ -56,6 +56,8 @@ def test_it_counts_a_store_its_tunnel_frames_and_heartbeats(transactional_db, st
 
     assert sample(during, "smartcart_stores", state="online") == 1
     assert sample(during, "smartcart_store_tunnels") == 1
+    assert sample(during, "smartcart_store_ingest_lag_ms", store="store-001") == 42.0
+    assert 0 <= sample(during, "smartcart_store_heartbeat_age_seconds", store="store-001") < 30
     assert grew(before, during, "smartcart_heartbeats_received_total") == 1
     assert grew(before, during, "smartcart_tunnel_frames_received_total", type="heartbeat") == 1
     assert grew(before, during, "smartcart_tunnel_connections_total", outcome="accepted") == 1
