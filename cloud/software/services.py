@@ -360,13 +360,26 @@ def finish_if_done(rollout_ids: Iterable[int]) -> list[int]:
 
 def progress(rollout: Rollout) -> dict:
     """Counts by state, how many stores, how many final."""
-    counts = dict.fromkeys(State.values, 0)
-    for row in rollout.updates.values("state").annotate(n=Count("id")):
-        counts[row["state"]] = row["n"]
+    return progress_of([rollout.pk])[rollout.pk]
+
+
+def progress_of(rollout_ids: Iterable[int]) -> dict[int, dict]:
+    """progress() of many rollouts in one query (a page of the list)."""
+    counts = {pk: dict.fromkeys(State.values, 0) for pk in rollout_ids}
+    rows = (
+        StoreUpdate.objects.filter(rollout_id__in=list(counts))
+        .values("rollout_id", "state")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[row["rollout_id"]][row["state"]] = row["n"]
     return {
-        "stores": sum(counts.values()),
-        "final": sum(counts[s] for s in StoreUpdate.FINAL),
-        "by_state": counts,
+        pk: {
+            "stores": sum(by_state.values()),
+            "final": sum(by_state[s] for s in StoreUpdate.FINAL),
+            "by_state": by_state,
+        }
+        for pk, by_state in counts.items()
     }
 
 

@@ -60,8 +60,10 @@ class RolloutsView(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs) -> Response:
         services.settle_commands()
-        page = self.paginate_queryset(self.get_queryset())
-        rows = [with_progress(rollout) for rollout in page]
+        rows = self.paginate_queryset(self.get_queryset())
+        figures = services.progress_of(rollout.pk for rollout in rows)
+        for rollout in rows:
+            rollout.progress = figures[rollout.pk]
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     @extend_schema(

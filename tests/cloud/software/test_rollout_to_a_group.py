@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cloud.commands.models import StoreCommand
+from cloud.software import services
 from cloud.software.models import Rollout, RolloutAction, StoreUpdate
 from smartcart import store_commands
 
@@ -62,3 +63,17 @@ def test_the_list_shows_each_rollouts_progress(ops_api, onprem_release, stores):
         "final": 0,
         "by_state": {**dict.fromkeys(StoreUpdate.State.values, 0), "pending": 1},
     }
+
+
+def test_the_list_takes_the_same_queries_for_one_rollout_or_many(
+    ops_api, onprem_release, stores, django_assert_max_num_queries
+):
+    release = onprem_release("0.2.0")
+    for code in stores:
+        services.start_rollout(release, [code], "ops")
+    ops_api.get("/api/v1/rollouts/")  # the token and session rows are warm
+
+    with django_assert_max_num_queries(8):
+        response = ops_api.get("/api/v1/rollouts/")
+
+    assert response.json()["count"] == 3
