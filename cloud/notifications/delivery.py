@@ -7,6 +7,7 @@ thread that overruns its time limit can never write a stale outcome.
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
@@ -26,9 +27,10 @@ WORKERS = 8
 
 
 class Deferred:
-    """Not attempted: an earlier notice of the same channel just failed; wait with it."""
+    """Not attempted: an earlier notice of the same channel just failed (wait with it), or the
+    batch's time ran out (`behind` None: due again at the next sweep)."""
 
-    def __init__(self, behind: Notice):
+    def __init__(self, behind: Notice | None):
         self.behind = behind
 
 
@@ -44,7 +46,8 @@ def deliver(notices: list[Notice]) -> dict:
     for notice in notices:
         outcome = outcomes[notice.pk]
         if isinstance(outcome, Deferred):
-            defer(notice, retry_at[outcome.behind.pk])
+            behind = outcome.behind
+            defer(notice, retry_at[behind.pk] if behind else timezone.now())
             counts["deferred"] += 1
     return counts
 
@@ -58,8 +61,13 @@ def send_all(notices: list[Notice]) -> dict[int, TransportError | Deferred | Non
     outcomes: dict[int, TransportError | Deferred | None] = {}
     if by_channel:
         pool = ThreadPoolExecutor(max_workers=min(WORKERS, len(by_channel)))
-        futures = [pool.submit(send_channel, batch, outcomes) for batch in by_channel.values()]
-        limit = 2 * settings.NOTIFY_TIMEOUT_SECONDS + 2
+        timeout = settings.NOTIFY_TIMEOUT_SECONDS
+        # No send starts after `last_start`, so every started one ends before `limit`.
+        last_start = time.monotonic() + timeout
+        limit = 2 * timeout + 2
+        futures = [
+            pool.submit(send_channel, batch, outcomes, last_start) for batch in by_channel.values()
+        ]
         wait(futures, timeout=limit)
         pool.shutdown(wait=False, cancel_futures=True)
         late = TransportError(f"not sent within {limit} s")
@@ -67,9 +75,14 @@ def send_all(notices: list[Notice]) -> dict[int, TransportError | Deferred | Non
     return outcomes
 
 
-def send_channel(batch: list[Notice], outcomes: dict) -> None:
-    """One channel's notices in order; after a failure worth retrying, the rest wait."""
+def send_channel(batch: list[Notice], outcomes: dict, last_start: float) -> None:
+    """One channel's notices in order; after a failure worth retrying the rest wait, and what
+    a slow receiver leaves when the batch's time is up goes at the next sweep."""
     for n, notice in enumerate(batch):
+        if time.monotonic() > last_start:
+            for later in batch[n:]:
+                outcomes[later.pk] = Deferred(None)
+            return
         outcomes[notice.pk] = error = send_one(notice)
         if error is not None and not error.permanent:
             for later in batch[n + 1 :]:
@@ -122,9 +135,7 @@ def record(notice: Notice, error: TransportError | None, now: datetime) -> tuple
 
 
 def defer(notice: Notice, retry_at: datetime) -> None:
-    Notice.objects.filter(pk=notice.pk).update(
-        next_attempt_at=retry_at, claim="", last_error="waiting: the channel's last send failed"
-    )
+    Notice.objects.filter(pk=notice.pk).update(next_attempt_at=retry_at, claim="")
 
 
 def mark_failing(channel_id: int, message: str, now: datetime) -> None:
