@@ -240,6 +240,7 @@ def start_all(demo: Demo, args: argparse.Namespace, store_key: str, creds: dict)
         "cashless-emulator",
         [py, "-m", "smartcart.cli", "cashless-emulator", "--port", str(args.cashless_port)],
     )
+    public_url = os.environ.get("SMARTCART_PUBLIC_URL", f"http://127.0.0.1:{args.cloud_port}")
     demo.start(
         "cloud",
         [
@@ -253,6 +254,8 @@ def start_all(demo: Demo, args: argparse.Namespace, store_key: str, creds: dict)
             "cloud.asgi:application",
         ],
         tier="cloud",
+        # Links in notices (email, Slack) point at this cloud's console.
+        SMARTCART_PUBLIC_URL=public_url,
     )
     # Sweeps every 2 s and a 20 s grace: an incident (and its notice) shows within half a
     # minute of a stopped component in the demo; production keeps 10 s and 60 s.
@@ -261,6 +264,7 @@ def start_all(demo: Demo, args: argparse.Namespace, store_key: str, creds: dict)
         [py, "manage.py", "monitor", "--interval", "2"],
         tier="cloud",
         SMARTCART_INCIDENT_GRACE_SECONDS=os.environ.get("SMARTCART_INCIDENT_GRACE_SECONDS", "20"),
+        SMARTCART_PUBLIC_URL=public_url,
     )
     demo.start(
         "onprem",
