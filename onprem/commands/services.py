@@ -100,7 +100,8 @@ def request_command(
         expires_at=now + timedelta(seconds=ttl_s),
     )
     log.info(
-        "command requested id=%s %s %s %s by=%s", row.id, kind, device_id, command, requested_by
+        "command requested id=%s %s %s %s by=%s", row.id, kind, device_id, command, requested_by,
+        extra={"device": device_id},
     )
     return row
 
@@ -166,6 +167,7 @@ def send_command(*, command: Command, publish: Publish) -> bool:
         command.kind,
         command.device_id,
         command.command,
+        extra={"device": command.device_id},
     )
     return published
 
@@ -197,7 +199,7 @@ def send_due(*, publish: Publish, limit: int = 200) -> int:
         try:
             sent += send_command(command=command, publish=publish)
         except Exception:  # noqa: BLE001 - one command that cannot be sent must not stop the rest
-            log.exception("command %s could not be sent", command.id)
+            log.exception("command %s could not be sent", command.id, extra={"device": command.device_id})
     return sent
 
 

@@ -11,7 +11,7 @@ import sys
 from onprem.fleet.models import DeviceEvent
 from smartcart.logcontext import bound
 from tests.log_lines import lines_with, tier_log_lines
-from tests.onprem.fleet.conftest import fleet  # noqa: F401 - fixture
+from tests.onprem.fleet.conftest import fleet, staff_api  # noqa: F401 - fixtures
 from tests.onprem.shopping.help.test_cart_button import ingest, pressed
 
 
@@ -69,3 +69,13 @@ def _env() -> dict:
     import os
 
     return {**os.environ, "SMARTCART_DEMO": "1"}
+
+
+def test_it_tags_a_device_command_with_its_device(fleet, staff_api):  # noqa: F811
+    with tier_log_lines() as out:
+        sent = staff_api.post("/api/v1/carts/cart-002/commands/", {"command": "locate", "args": {"seconds": 2}},
+                              format="json")
+
+    assert sent.status_code in (201, 202), sent.content
+    [line] = lines_with(out, "command requested")
+    assert " store=store-001 device=cart-002 " in line
