@@ -72,8 +72,8 @@ def test_it_refuses_the_old_key_at_once_with_no_grace(transactional_db, store_ke
     assert opens("store-001", new_key)
 
 
-def test_it_takes_a_chosen_key(transactional_db, store_key):
-    chosen = "k" * 32
+def test_it_takes_a_chosen_key_even_one_that_starts_with_a_dash(transactional_db, store_key):
+    chosen = "-k" + "k" * 30
     printed, _ = rotate("store-001", "--key", chosen)
 
     assert printed == chosen and opens("store-001", chosen)

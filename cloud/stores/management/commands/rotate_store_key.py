@@ -8,13 +8,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cloud.stores.errors import StoreError
 from cloud.stores.rotation import rotate_store_key
+from smartcart.secretargs import DashValueOptions
 
 
-class Command(BaseCommand):
+class Command(DashValueOptions, BaseCommand):
     help = (
         "Give a store a new tunnel key and print it (set it as the store's SMARTCART_CLOUD_STORE_KEY); "
         "the old key keeps working for --grace-minutes."
     )
+    dash_value_options = ("--key",)  # a random key may start with "-"
 
     def add_arguments(self, parser):
         parser.add_argument("code", help="the store's SMARTCART_STORE_ID")
