@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -43,7 +44,7 @@ class StoreRow:
                 return name
         return "info" if self.info else ""
 
-    @property
+    @cached_property
     def rank(self) -> int:
         if self.critical:
             return CRITICAL
@@ -57,7 +58,7 @@ class StoreRow:
     def health(self) -> str:
         return HEALTH_NAMES[self.rank]
 
-    @property
+    @cached_property
     def components(self) -> dict:
         flags = self.summary.get("components") or {}
         ordered = [name for name in COMPONENT_ORDER if name in flags]

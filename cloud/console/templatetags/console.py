@@ -7,50 +7,56 @@ import json
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 register = template.Library()
 MAX_ANSWER = 4000
 
 
+# The English words, marked for makemessages; gettext runs per use (the active language).
+LABELS = {
+    "critical": gettext_noop("critical"),
+    "warning": gettext_noop("warning"),
+    "info": gettext_noop("info"),
+    "offline": gettext_noop("offline"),
+    "degraded": gettext_noop("degraded"),
+    "ok": gettext_noop("ok"),
+    "open": gettext_noop("open"),
+    "resolved": gettext_noop("resolved"),
+    "pending": gettext_noop("pending"),
+    "sent": gettext_noop("sent"),
+    "done": gettext_noop("done"),
+    "failed": gettext_noop("failed"),
+    "expired": gettext_noop("expired"),
+    "failing": gettext_noop("failing"),
+    "running": gettext_noop("running"),
+    "paused": gettext_noop("paused"),
+    "finished": gettext_noop("finished"),
+    "aborted": gettext_noop("aborted"),
+    "downloading": gettext_noop("downloading"),
+    "installing": gettext_noop("installing"),
+    "migrating": gettext_noop("migrating"),
+    "checking": gettext_noop("checking"),
+    "switched": gettext_noop("switched"),
+    "rolled_back": gettext_noop("rolled back"),
+    "refused": gettext_noop("refused"),
+    "opened": gettext_noop("opened"),
+    "bad": gettext_noop("bad again"),
+    "good": gettext_noop("good again"),
+    "reminder": gettext_noop("reminder"),
+    "flapping": gettext_noop("flapping"),
+    "test": gettext_noop("test"),
+}
+
+
 def labels() -> dict:
-    return {
-        "critical": _("critical"),
-        "warning": _("warning"),
-        "info": _("info"),
-        "offline": _("offline"),
-        "degraded": _("degraded"),
-        "ok": _("ok"),
-        "open": _("open"),
-        "resolved": _("resolved"),
-        "pending": _("pending"),
-        "sent": _("sent"),
-        "done": _("done"),
-        "failed": _("failed"),
-        "expired": _("expired"),
-        "failing": _("failing"),
-        "running": _("running"),
-        "paused": _("paused"),
-        "finished": _("finished"),
-        "aborted": _("aborted"),
-        "downloading": _("downloading"),
-        "installing": _("installing"),
-        "migrating": _("migrating"),
-        "checking": _("checking"),
-        "switched": _("switched"),
-        "rolled_back": _("rolled back"),
-        "refused": _("refused"),
-        "opened": _("opened"),
-        "bad": _("bad again"),
-        "good": _("good again"),
-        "reminder": _("reminder"),
-        "flapping": _("flapping"),
-        "test": _("test"),
-    }
+    """Every code's word in the active language (the store page's polled commands use it)."""
+    return {code: _(word) for code, word in LABELS.items()}
 
 
 @register.simple_tag
 def health_label(code: str) -> str:
-    return labels().get(code, code)
+    return _(LABELS[code]) if code in LABELS else code
 
 
 # The same words; three names so a template says what kind of code it shows.
