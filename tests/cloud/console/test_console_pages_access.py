@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from cloud.commands.models import StoreCommand
+from cloud.notifications.models import Channel
+
 from .conftest import open_incident
 
 PAGES = [
@@ -48,11 +51,21 @@ def test_it_sends_a_visitor_to_sign_in(page, incident):
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
-@pytest.mark.parametrize("action", ["/console/stores/store-ok/actions/", "/console/channels/new/"])
+@pytest.mark.parametrize(
+    "action",
+    [
+        "/console/stores/store-ok/actions/",
+        "/console/channels/new/",
+        "/console/channels/1/test/",
+        "/console/software/",
+        "/console/software/rollouts/1/abort/",
+    ],
+)
 def test_it_refuses_a_store_staff_user_who_posts(action, store_staff, fleet):
     response = store_staff.post(action, {"action": "ping", "name": "x"})
 
     assert response.status_code == 403
+    assert not StoreCommand.objects.exists() and not Channel.objects.exists()
 
 
 def test_it_opens_the_console_on_the_stores_list(ops):
