@@ -412,6 +412,7 @@ SmartCart demo is running (store {args.store}: {args.racks} racks x {args.slots}
             curl -H 'Authorization: Bearer {summary["tokens"]["staff"]}' {summary["onprem_url"]}/api/v1/carts/
   cloud     {summary["cloud_url"]}   API {summary["cloud_url"]}/api/docs/   admin {summary["cloud_url"]}/admin/
             ops login {summary["ops"]["username"]} / {summary["ops"]["password"]}
+            console {summary["cloud_url"]}/console/ (stores by health, incidents, channels, on-prem software)
             curl -H 'Authorization: Bearer {summary["tokens"]["ops"]}' {summary["cloud_url"]}/api/v1/stores/
   remote    through the store's tunnel, as ops (docs/operations.md, "How ops reaches a store"):
             curl -H 'Authorization: Bearer {summary["tokens"]["ops"]}' {remote["api"]}
