@@ -29,14 +29,20 @@
     const value = (key) => points.map((p) => (p.online ? p[key] : null));
     const options = { animation: false, responsive: true, interaction: { mode: "index", intersect: false },
                       scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } };
+    // Online is a band on its own hidden 0-1 axis; failing components are bars on the counted
+    // axis, so a failing component is never hidden behind the online line.
     window.consoleCharts.health = new Chart(document.getElementById("health-chart"), {
-      type: "line",
+      type: "bar",
       data: { labels, datasets: [
-        line(w.online, points.map((p) => (p.online ? 1 : 0)), "#2e9d5b", { stepped: true, fill: true,
-             backgroundColor: "rgba(46,157,91,.15)" }),
-        line(w.failing, points.map((p) => (p.online ? failing(p) : null)), "#c8372f", { stepped: true }),
+        { type: "bar", label: w.failing, data: points.map((p) => (p.online ? failing(p) : null)),
+          backgroundColor: "#c8372f", barPercentage: 1, categoryPercentage: 1, yAxisID: "y" },
+        line(w.online, points.map((p) => (p.online ? 1 : 0)), "#2e9d5b", { type: "line", stepped: true,
+             fill: true, backgroundColor: "rgba(46,157,91,.15)", yAxisID: "band" }),
       ] },
-      options,
+      options: Object.assign({}, options, { scales: {
+        y: { beginAtZero: true, suggestedMax: 2, ticks: { precision: 0 } },
+        band: { display: false, min: 0, max: 1.05 },
+      } }),
     });
     window.consoleCharts.fleet = new Chart(document.getElementById("fleet-chart"), {
       type: "line",
