@@ -19,7 +19,10 @@ from .models import Cart, DeadLetter, IngestState, Rack, Slot, Store
 from .signals import devices_went_silent, tell
 
 log = logging.getLogger(__name__)
-INGEST_STALE_SECONDS = 30
+# Ingest writes its heartbeat row at least every 5 s (pipeline.IDLE_HEARTBEAT_SECONDS): three
+# missed ones mean it is stuck or stopped. 15 s, not more: the cloud's incident for a stopped
+# ingest must reach ops within its grace + 30 s, and this wait comes before the heartbeat's.
+INGEST_STALE_SECONDS = 15
 
 
 class FleetError(ValueError):
