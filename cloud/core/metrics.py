@@ -54,8 +54,9 @@ class CloudCollector:
         for section in (self.stores, self.store_heartbeats, self.commands, self.incidents, self.notices):
             try:
                 yield from section()
-            except Exception:  # one broken figure must not cost the whole scrape
-                log.exception("metrics: could not read %s", section.__name__)
+            except Exception as exc:  # one broken figure must not cost the whole scrape
+                # One line, no traceback: a database that is away would repeat it every scrape.
+                log.warning("metrics: could not read %s: %s: %s", section.__name__, type(exc).__name__, exc)
 
     def stores(self) -> Iterator[Metric]:
         by_state = grouped("cloud_stores.Store", "online")

@@ -34,8 +34,9 @@ class StoreCollector:
         for section in (self.ingest, self.dead_letters, self.commands, self.devices):
             try:
                 yield from section()
-            except Exception:  # one broken figure must not cost the whole scrape
-                log.exception("metrics: could not read %s", section.__name__)
+            except Exception as exc:  # one broken figure must not cost the whole scrape
+                # One line, no traceback: a database that is away would repeat it every scrape.
+                log.warning("metrics: could not read %s: %s: %s", section.__name__, type(exc).__name__, exc)
 
     def ingest(self) -> Iterator[Metric]:
         stored = CounterMetricFamily("smartcart_ingest_stored", "Messages stored, per ingest worker", labels=["worker"])
