@@ -35,7 +35,7 @@ class Entry:
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def fail(path: str, wanted: str) -> ReportError:
@@ -117,6 +117,12 @@ def newer(update: StoreUpdate, entry: Entry) -> bool:
 
 
 def with_entry(history: list, entry: Entry) -> list:
-    entries = [*history, entry.as_history()]
-    entries.sort(key=lambda e: e.get("at") or "")
+    """The history with `entry` in time order among the store's entries: appended when it is
+    the newest (the usual case), else moved back past the newer ones. Never before the first
+    entry (the cloud's own, on its clock: comparing the two clocks would misplace it)."""
+    entries, row = list(history), entry.as_history()
+    at = len(entries)
+    while at > 1 and (entries[at - 1].get("at") or "") > row["at"]:
+        at -= 1
+    entries.insert(at, row)
     return entries[-HISTORY_LIMIT:]

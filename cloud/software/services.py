@@ -254,20 +254,24 @@ def finish(update: StoreUpdate, state: str, reason: str) -> None:
 
 
 def record_report(store: Store, body: object) -> int:
-    """Keep a store's `software_report`; how many updates moved. ReportError for a bad body.
+    """Keep a store's `software_report`; how many entries moved an update. ReportError for a
+    bad body.
 
-    Idempotent and safe out of order (cloud/software/reports.py). An entry for a rollout the
-    store is not in, or another version than the rollout's, is logged and skipped.
+    One transaction per frame, the store's updates locked. Idempotent and safe out of order
+    (cloud/software/reports.py). An entry for a rollout the store is not in, or another
+    version than the rollout's, is logged and skipped.
     """
     entries = reports.clean_report(body)
-    moved, touched = 0, set()
-    for entry in entries:
-        with transaction.atomic():
-            update = (
-                StoreUpdate.objects.select_for_update()
-                .filter(rollout_id=entry.rollout, store=store)
-                .first()
+    moved, changed = 0, {}
+    with transaction.atomic():
+        updates = {
+            u.rollout_id: u
+            for u in StoreUpdate.objects.select_for_update().filter(
+                store=store, rollout_id__in={e.rollout for e in entries}
             )
+        }
+        for entry in entries:
+            update = updates.get(entry.rollout)
             if update is None or update.to_version != entry.version:
                 log.warning(
                     "software_report entry ignored store=%s rollout=%s version=%s: not this "
@@ -278,18 +282,19 @@ def record_report(store: Store, body: object) -> int:
                 )
                 continue
             outcome = reports.merge(update, entry)
+            log.info(
+                "software_report store=%s rollout=%s state=%s %s",
+                store.code,
+                entry.rollout,
+                entry.state,
+                outcome,
+            )
             if outcome != "ignored":
-                save_report(update, outcome)
-        moved += outcome == "moved"
-        touched.add(update.rollout_id)
-        log.info(
-            "software_report store=%s rollout=%s state=%s %s",
-            store.code,
-            entry.rollout,
-            entry.state,
-            outcome,
-        )
-    finish_if_done(touched)
+                changed.setdefault(update.pk, [update, False])[1] |= outcome == "moved"
+            moved += outcome == "moved"
+        for update, did_move in changed.values():
+            save_report(update, "moved" if did_move else "history")
+    finish_if_done({update.rollout_id for update, _ in changed.values()})
     return moved
 
 
