@@ -84,6 +84,13 @@ def steps() -> list[Step]:
             "remind_due",
             count_line("reminders queued"),
         ),
+        # On-prem updates follow their commands: taken → sent, refused or expired → failed.
+        Step(
+            "rollouts",
+            "cloud.software.services",
+            "settle_commands",
+            count_line("store updates settled"),
+        ),
         # Samples older than the history keeps go once an hour, not every sweep.
         Step("history prune", "cloud.stores.history", "prune", lambda r: "", every=3600),
     ]
