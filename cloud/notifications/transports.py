@@ -49,7 +49,7 @@ def summary(notice: Notice) -> str:
         return f"SmartCart test notice for channel {notice.payload.get('channel', '')}"
     flag = " (flapping)" if incident["flapping"] else ""
     return (
-        f"[{notice.event.upper()}] {incident['severity']} · {incident['store']} · "
+        f"[{notice.event.upper()}] {incident['severity']} - {incident['store']} - "
         f"{incident['title']}{flag}"
     )
 
