@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from cloud.commands.models import StoreCommand
@@ -178,11 +178,14 @@ def firmware_by_store(stores: list[Store]) -> dict[int, dict[str, dict[str, int]
 
 
 def busy_stores(stores: list[Store]) -> dict[int, StoreUpdate]:
-    """The stores an open rollout is still updating: two updaters must not race on one box."""
-    open_updates = StoreUpdate.objects.filter(
-        store__in=stores, rollout__state__in=Rollout.OPEN
-    ).exclude(state__in=StoreUpdate.FINAL)
-    return {update.store_id: update for update in open_updates}
+    """The stores being updated: two updaters must not race on one box. An aborted rollout's
+    store counts while its updater reports steps (abort lets an install under way finish)."""
+    under_way = (
+        StoreUpdate.objects.filter(store__in=stores)
+        .exclude(state__in=StoreUpdate.FINAL)
+        .filter(Q(rollout__state__in=Rollout.OPEN) | ~Q(state__in=WAITING))
+    )
+    return {update.store_id: update for update in under_way}
 
 
 def update_args(rollout: Rollout) -> dict:
@@ -401,7 +404,7 @@ def store_software(store: Store, *, limit: int = 10) -> dict:
         .select_related("rollout__release")
         .order_by("-rollout__created_at", "-id")[:limit]
     )
-    current = next((u for u in updates if not u.final and u.rollout.state in Rollout.OPEN), None)
+    current = next((u for u in updates if not u.final), None)
     return {
         "store": store.code,
         "online": store.online,

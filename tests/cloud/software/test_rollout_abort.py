@@ -83,3 +83,16 @@ def ack_done(command_id: str) -> str:
     from smartcart import tunnel_frames as frames
 
     return frames.ack(command_id, state="done", result={"accepted": True}).to_json()
+
+
+def test_a_store_still_installing_after_an_abort_gets_no_other_update(onprem_release, stores):
+    first = services.start_rollout(onprem_release("0.2.0"), ["store-001"], "ops")
+    StoreCommand.objects.update(state="done")
+    StoreUpdate.objects.update(state="installing")
+    services.abort(first, "ops")
+
+    second = services.start_rollout(onprem_release("0.3.0"), ["store-001"], "ops")
+
+    update = second.updates.get()
+    assert update.state == "refused"
+    assert f"already being updated by rollout {first.pk} (installing)" in update.reason
