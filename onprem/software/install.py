@@ -133,3 +133,18 @@ def install(releases: Path, version: str) -> Path:
     shutil.rmtree(lib, ignore_errors=True)
     staged.replace(lib)
     return lib
+
+
+def prune(releases: Path, *, keep: set[str], backups: int = 3) -> None:
+    """Remove release dirs not in `keep`, wheels of other versions and all but the newest
+    `backups` database backups: a store box's disk is small and every update adds ~10 MB."""
+    for entry in releases.iterdir():
+        if (entry / "lib").is_dir() and entry.name not in keep:
+            shutil.rmtree(entry, ignore_errors=True)
+    wanted = {wheel_name(v) for v in keep}
+    for wheel in (releases / "downloads").glob("*.whl"):
+        if wheel.name not in wanted:
+            wheel.unlink(missing_ok=True)
+    taken = sorted((releases / "backups").glob("*.db"), key=lambda p: p.stat().st_mtime)
+    for old in taken[:-backups] if backups else taken:
+        old.unlink(missing_ok=True)

@@ -72,7 +72,9 @@ class Updater:
             except Exception as exc:  # noqa: BLE001 - every failure ends in a state the cloud hears
                 log.exception("software update %s: %s failed", job["version"], step)
                 return self.failed(job, step, f"{step}: {type(exc).__name__}: {exc}")
-        return journal.record(self.releases, job, "switched", "done", switched_at=journal.now_iso())
+        job = journal.record(self.releases, job, "switched", "done", switched_at=journal.now_iso())
+        self.tidy(job)
+        return job
 
     def failed(self, job: dict, step: str, reason: str, *, refused: bool = False) -> dict:
         if "backup" in job:
@@ -163,7 +165,17 @@ class Updater:
         if problems:
             return journal.record(self.releases, job, "failed", "rollback",
                                   f"{reason}; rolling back: {'; '.join(problems)}")
-        return journal.record(self.releases, job, "rolled_back", "done", reason)
+        job = journal.record(self.releases, job, "rolled_back", "done", reason)
+        self.tidy(job)
+        return job
+
+    def tidy(self, job: dict) -> None:
+        """Keep the running release and the one before it (a way back by hand)."""
+        keep = {v for v in (current_version(self.releases), job.get("previous")) if v}
+        try:
+            install.prune(self.releases, keep=keep)
+        except OSError as exc:  # a full disk's cleanup must not turn a done update into an error
+            log.warning("software update: could not prune old releases: %s", exc)
 
     def must_restore(self, job: dict) -> bool:
         """Whether the new version may have touched the database: its migrate started and did

@@ -52,3 +52,27 @@ def test_switching_back_drops_only_the_release_from_the_path(tmp_path):
     back = release_env(env, None)
     assert back["PYTHONPATH"] == "/opt/site-extra"
     assert "PYTHONSAFEPATH" not in back
+
+
+def test_an_ended_update_keeps_the_running_release_and_the_one_before(releases):
+    from onprem.software.install import prune, wheel_name
+
+    for version in ("0.1.1", "0.1.2", "0.1.3"):
+        (releases / version / "lib").mkdir(parents=True)
+        (releases / "downloads").mkdir(exist_ok=True)
+        (releases / "downloads" / wheel_name(version)).write_bytes(b"w")
+    (releases / "backups").mkdir()
+    for n in range(5):
+        backup = releases / "backups" / f"{n}-0.1.0.db"
+        backup.write_bytes(b"db")
+        os.utime(backup, (1000 + n, 1000 + n))
+
+    prune(releases, keep={"0.1.2", "0.1.3"})
+
+    assert sorted(p.name for p in releases.iterdir() if (p / "lib").is_dir()) == ["0.1.2", "0.1.3"]
+    assert sorted(p.name for p in (releases / "downloads").iterdir()) == [
+        wheel_name("0.1.2"), wheel_name("0.1.3")
+    ]
+    assert sorted(p.name for p in (releases / "backups").iterdir()) == [
+        "2-0.1.0.db", "3-0.1.0.db", "4-0.1.0.db"
+    ]
