@@ -102,3 +102,30 @@ def test_a_stopped_ingest_opens_one_incident_and_one_webhook_then_resolves(demo)
     assert [e["kind"] for e in events][0] == "opened" and events[-1]["kind"] == "resolved"
     others = [i for i in incidents(ops) if i["id"] not in before and i["id"] != incident["id"]]
     assert others == [], others
+
+
+def live_pid(info: dict, name: str) -> int:
+    return json.loads((info["var"] / "demo.json").read_text())["processes"][name]
+
+
+def test_an_uplink_stopped_and_started_eight_times_gives_one_flapping_incident(demo):
+    info, receiver = demo
+    ops = httpx.Client(
+        base_url=info["cloud_url"], headers={"Authorization": f"Bearer {info['tokens']['ops']}"}
+    )
+    channel = {"name": "e2e", "kind": "webhook", "target": receiver.url, "secret": SECRET}
+    assert ops.post("/api/v1/notification-channels/", json=channel).status_code == 201
+    online = lambda: ops.get("/api/v1/stores/store-001/").json().get("online")  # noqa: E731
+
+    for _ in range(8):
+        started = time.monotonic()
+        eventually(online, 60, "the store back online")
+        os.kill(live_pid(info, "uplink"), signal.SIGTERM)  # the demo starts it again
+        time.sleep(max(0.0, 15 - (time.monotonic() - started)))
+    eventually(online, 60, "the store back online")
+    time.sleep(5)  # the monitor's next sweeps and deliveries
+
+    [incident] = incidents(ops, problem="component:uplink")
+    assert incident["flapping"] and incident["state"] == "open"
+    assert receiver.events("component:uplink") == ["opened"]
+    assert len(receiver.hooks) <= 3
