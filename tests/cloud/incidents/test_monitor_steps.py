@@ -44,3 +44,9 @@ def test_a_step_whose_part_is_not_installed_is_skipped():
     absent = Step("later", "cloud.incidents.services", "not_defined_yet", str)
 
     assert missing.resolve() is None and absent.resolve() is None
+
+
+def test_beat_sweeps_incidents_every_ten_seconds(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["sweep-incidents"]
+
+    assert entry == {"task": "cloud.incidents.tasks.sweep_incidents", "schedule": 10.0}
