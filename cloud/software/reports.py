@@ -18,6 +18,7 @@ from .models import StoreUpdate
 MAX_UPDATES = 100
 MAX_STEP, MAX_REASON = 200, 1000
 HISTORY_LIMIT = 50
+CLOUD = "cloud"
 STATES = tuple(StoreUpdate.State.values)
 
 
@@ -108,21 +109,32 @@ def merge(update: StoreUpdate, entry: Entry) -> str:
     return "moved"
 
 
+WAITING = (StoreUpdate.State.PENDING, StoreUpdate.State.SENT)
+
+
 def newer(update: StoreUpdate, entry: Entry) -> bool:
-    """Later by the store's clock; at the same instant, further along the way."""
+    """Later by the store's clock; at the same instant, further along the way. A store's own
+    `pending`/`sent` never takes back what the cloud already knows (the command was taken)."""
+    order = StoreUpdate.ORDER
+    if entry.state in WAITING and order[entry.state] <= order[update.state]:
+        return False
     if update.reported_at is None or entry.at > update.reported_at:
         return True
-    order = StoreUpdate.ORDER
     return entry.at == update.reported_at and order[entry.state] > order[update.state]
 
 
 def with_entry(history: list, entry: Entry) -> list:
     """The history with `entry` in time order among the store's entries: appended when it is
-    the newest (the usual case), else moved back past the newer ones. Never before the first
-    entry (the cloud's own, on its clock: comparing the two clocks would misplace it)."""
+    the newest (the usual case), else moved back past the store's newer ones, never past an
+    entry of the cloud's (`"by": "cloud"`, on the cloud's clock: the two are not compared)."""
     entries, row = list(history), entry.as_history()
     at = len(entries)
-    while at > 1 and (entries[at - 1].get("at") or "") > row["at"]:
+    while at > 0 and entries[at - 1].get("by") != CLOUD and entries[at - 1]["at"] > row["at"]:
         at -= 1
     entries.insert(at, row)
     return entries[-HISTORY_LIMIT:]
+
+
+def cloud_entry(state: str, reason: str, moment: datetime) -> dict:
+    """A history entry the cloud writes itself (created, sent, failed or refused by it)."""
+    return {"state": state, "step": "", "reason": reason, "at": iso(moment), "by": CLOUD}

@@ -127,7 +127,7 @@ def plan_updates(rollout: Rollout, stores: list[Store]) -> list[StoreUpdate]:
                 to_version=target,
                 updated_at=now,
                 finished_at=now if problems else None,
-                history=[{"state": state, "step": "", "reason": reason, "at": reports.iso(now)}],
+                history=[reports.cloud_entry(state, reason, now)],
             )
         )
     return updates
@@ -252,7 +252,7 @@ def finish(update: StoreUpdate, state: str, reason: str) -> None:
     """The cloud ends a store's update itself (not saved)."""
     now = timezone.now()
     update.state, update.reason, update.updated_at, update.finished_at = state, reason, now, now
-    entry = {"state": state, "step": "", "reason": reason, "at": reports.iso(now)}
+    entry = reports.cloud_entry(state, reason, now)
     update.history = [*update.history, entry][-reports.HISTORY_LIMIT :]
 
 
@@ -342,7 +342,7 @@ def follow_command(update: StoreUpdate, command: StoreCommand | None) -> bool:
         return True
     if update.state == State.PENDING and command.state != StoreCommand.State.PENDING:
         update.state, update.updated_at = State.SENT, timezone.now()
-        entry = {"state": State.SENT, "step": "", "reason": "", "at": reports.iso(timezone.now())}
+        entry = reports.cloud_entry(State.SENT, "", update.updated_at)
         update.history = [*update.history, entry][-reports.HISTORY_LIMIT :]
         return True
     return False

@@ -174,3 +174,19 @@ def test_a_store_that_refuses_the_command_fails_its_update(rollout, stores, ops_
     assert detail["updates"][0]["state"] == "failed"
     assert detail["updates"][0]["reason"] == "unknown store command 'onprem.update'"
     assert detail["state"] == "finished"
+
+
+def test_the_stores_own_pending_entry_does_not_take_back_sent(rollout, stores, ops_api):
+    exchange(stores["store-001"])  # the store takes the command
+    assert ops_api.get(f"/api/v1/rollouts/{rollout.pk}/").json()["updates"][0]["state"] == "sent"
+
+    exchange(
+        stores["store-001"],
+        report(
+            step(rollout.pk, "pending", "2026-11-24T10:00:00Z", step="accepted"),
+            step(rollout.pk, "downloading", "2026-11-24T10:00:01Z", step="download"),
+        ),
+    )
+
+    assert [h["state"] for h in update().history] == ["pending", "sent", "pending", "downloading"]
+    assert (update().state, update().step) == ("downloading", "download")
