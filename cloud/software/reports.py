@@ -113,14 +113,16 @@ WAITING = (StoreUpdate.State.PENDING, StoreUpdate.State.SENT)
 
 
 def newer(update: StoreUpdate, entry: Entry) -> bool:
-    """Later by the store's clock; at the same instant, further along the way. A store's own
+    """Later by the store's clock; at the same instant, not further back. A store's own
     `pending`/`sent` never takes back what the cloud already knows (the command was taken)."""
     order = StoreUpdate.ORDER
     if entry.state in WAITING and order[entry.state] <= order[update.state]:
         return False
     if update.reported_at is None or entry.at > update.reported_at:
         return True
-    return entry.at == update.reported_at and order[entry.state] > order[update.state]
+    # The same instant (two steps within a millisecond): the later one in the frame, unless it
+    # would step back.
+    return entry.at == update.reported_at and order[entry.state] >= order[update.state]
 
 
 def with_entry(history: list, entry: Entry) -> list:
