@@ -90,7 +90,8 @@ def from_open(state: ProblemState, bad: bool, now: datetime, rules: Rules, *, fl
         went_bad(state, now, rules)
         starts_flapping = not flapping and len(state.onsets) >= rules.flap_onsets
         return ["bad", "flapping"] if starts_flapping else ["bad"]
-    if state.bad_since is not None:
+    # (neither set: a row edited by hand; its good spell starts now)
+    if state.bad_since is not None or state.good_since is None:
         state.bad_since, state.good_since = None, now
         return ["good"]
     quiet = rules.flap_quiet if flapping else rules.recovery
