@@ -73,7 +73,9 @@ def main() -> int:
     switched, heartbeat, rolled_back = [], [], []
     with tempfile.TemporaryDirectory(prefix="onprem-update-bench-") as scratch:
         tmp = Path(scratch)
-        proc, info = start_demo(tmp / "var", "--history-days", "0", "--shoppers", str(args.shoppers))
+        proc, info = start_demo(
+            tmp / "var", "--history-days", "0", "--shoppers", str(args.shoppers)
+        )
         try:
             ops, _ = clients(info)
             eventually(lambda: heartbeat_version(ops) == running_version(), 120, "the store online")
@@ -88,14 +90,19 @@ def main() -> int:
                 update, _ = roll_out(ops, info, tmp, bad, broken=True)
                 assert update["state"] == "rolled_back", update
                 rolled_back.append(seconds(journal(info["var"], bad), "rolled_back"))
-                print(f"run {run + 1}: {good} switched in {switched[-1]:.1f} s (heartbeat "
-                      f"{heartbeat[-1]:.1f} s after the POST); broken {bad} rolled back in "
-                      f"{rolled_back[-1]:.1f} s", flush=True)
+                print(
+                    f"run {run + 1}: {good} switched in {switched[-1]:.1f} s (heartbeat "
+                    f"{heartbeat[-1]:.1f} s after the POST); broken {bad} rolled back in "
+                    f"{rolled_back[-1]:.1f} s",
+                    flush=True,
+                )
         finally:
             stop_demo(proc)
-    print(f"onprem_update runs={args.runs} switched_s={statistics.median(switched):.1f} "
-          f"heartbeat_s={statistics.median(heartbeat):.1f} "
-          f"rolled_back_s={statistics.median(rolled_back):.1f}")
+    print(
+        f"onprem_update runs={args.runs} switched_s={statistics.median(switched):.1f} "
+        f"heartbeat_s={statistics.median(heartbeat):.1f} "
+        f"rolled_back_s={statistics.median(rolled_back):.1f}"
+    )
     return 0
 
 

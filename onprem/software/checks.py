@@ -99,13 +99,27 @@ def probe(lib: Path, version: str, *, allowed: frozenset[str], log_file: Path) -
     """Start the release at `lib` as a web on a spare port and check its /healthz; '' when
     healthy, else why not. The probe is always stopped."""
     port = spare_port()
-    argv = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-            "onprem.asgi:application"]
+    argv = [
+        sys.executable,
+        "-m",
+        "daphne",
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "onprem.asgi:application",
+    ]
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with log_file.open("ab") as out:
         # cwd: daphne puts "." on sys.path, and the release dir holds nothing but the release.
-        web = subprocess.Popen(argv, env=release_env(os.environ, lib), cwd=lib.parent, stdout=out,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+        web = subprocess.Popen(
+            argv,
+            env=release_env(os.environ, lib),
+            cwd=lib.parent,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         return wait_healthy(
             f"http://127.0.0.1:{port}",

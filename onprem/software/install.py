@@ -120,8 +120,20 @@ def install(releases: Path, version: str) -> Path:
     lib = release_lib(releases, version)
     staged = lib.with_name("lib.tmp")
     shutil.rmtree(staged, ignore_errors=True)
-    argv = [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--no-compile",
-            "--disable-pip-version-check", "--quiet", "--target", str(staged), str(wheel)]
+    argv = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--no-deps",
+        "--no-index",
+        "--no-compile",
+        "--disable-pip-version-check",
+        "--quiet",
+        "--target",
+        str(staged),
+        str(wheel),
+    ]
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=PIP_SECONDS)
     except (OSError, subprocess.TimeoutExpired) as exc:

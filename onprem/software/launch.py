@@ -26,7 +26,10 @@ def main(argv: list[str]) -> None:
     if lib:
         # In the release's own directory: a program that puts "." on sys.path (daphne does)
         # must not find the checkout's code there. A script named relative to here stays found.
-        argv = [str(Path(a).resolve()) if i == 0 and Path(a).is_file() else a for i, a in enumerate(argv)]
+        argv = [
+            str(Path(a).resolve()) if i == 0 and Path(a).is_file() else a
+            for i, a in enumerate(argv)
+        ]
         os.chdir(Path(lib).parent)
     os.execve(sys.executable, [sys.executable, *argv], env)
 

@@ -73,8 +73,9 @@ class SoftwareReport:
         if not journal.updater_running(self.releases):
             from .store_commands import start_updater
 
-            log.warning("software update %s unfinished and no updater at work: resuming it",
-                        job["version"])
+            log.warning(
+                "software update %s unfinished and no updater at work: resuming it", job["version"]
+            )
             start_updater()
 
     def reported(self) -> dict[str, int]:
@@ -92,5 +93,11 @@ class SoftwareReport:
 
 
 def row(job: dict, entry: dict) -> dict:
-    return {"rollout": job["rollout"], "version": job["version"], "state": entry["state"],
-            "step": entry["step"], "reason": entry["reason"], "at": entry["at"]}
+    return {
+        "rollout": job["rollout"],
+        "version": job["version"],
+        "state": entry["state"],
+        "step": entry["step"],
+        "reason": entry["reason"],
+        "at": entry["at"],
+    }

@@ -30,8 +30,11 @@ def restart_components() -> str:
     if settings.SOFTWARE_RESTART:
         return run_restart_command(settings.SOFTWARE_RESTART)
     components = [
-        Component(name=name, log=settings.LOG_DIR / f"{name}.log",
-                  pidfile=settings.RUN_DIR / f"{name}.pid")
+        Component(
+            name=name,
+            log=settings.LOG_DIR / f"{name}.log",
+            pidfile=settings.RUN_DIR / f"{name}.pid",
+        )
         for name in settings.SOFTWARE_COMPONENTS
     ]
     stopped = {}
@@ -61,8 +64,14 @@ def wait_new_pids(stopped: dict) -> str:
 
 def run_restart_command(argv: tuple[str, ...]) -> str:
     try:
-        done = subprocess.run(list(argv), capture_output=True, text=True,
-                              timeout=COMMAND_SECONDS, stdin=subprocess.DEVNULL, check=False)
+        done = subprocess.run(
+            list(argv),
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_SECONDS,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"the restart command failed: {exc}"
     if done.returncode:

@@ -42,28 +42,38 @@ def onprem_update(args: dict) -> dict:
             f"({job['state']}, step {job['step']}): wait for it to end",
             rollout=job["rollout"],
         )
-    job = journal.new_job(releases, rollout=rollout, release=release, url=url,
-                          from_version=running_version())
+    job = journal.new_job(
+        releases, rollout=rollout, release=release, url=url, from_version=running_version()
+    )
     start_updater()
     return answer(job)
 
 
 def answer(job: dict) -> dict:
-    return {"rollout": job["rollout"], "version": job["version"], "state": job["state"],
-            "step": job["step"], "reason": job["reason"]}
+    return {
+        "rollout": job["rollout"],
+        "version": job["version"],
+        "state": job["state"],
+        "step": job["step"],
+        "reason": job["reason"],
+    }
 
 
 def update_args(args: dict) -> tuple[int, dict, str]:
     """(rollout, release, the artifact's URL): StoreCommandRefused with a sentence otherwise."""
     unknown = sorted(set(args) - {"rollout", "release"})
     if unknown:
-        raise StoreCommandRefused(f"onprem.update takes rollout and release, not {', '.join(unknown)}")
+        raise StoreCommandRefused(
+            f"onprem.update takes rollout and release, not {', '.join(unknown)}"
+        )
     rollout = args.get("rollout")
     if not isinstance(rollout, int) or isinstance(rollout, bool) or rollout < 1:
         raise StoreCommandRefused(f"rollout must be a positive integer, not {rollout!r}")
     release = args.get("release")
     if not isinstance(release, dict):
-        raise StoreCommandRefused("release must be an object: version, hardware, sha256, size, manifest, url")
+        raise StoreCommandRefused(
+            "release must be an object: version, hardware, sha256, size, manifest, url"
+        )
     return rollout, release_args(release), artifact_url(release.get("url"))
 
 
@@ -72,15 +82,22 @@ def release_args(release: dict) -> dict:
     if not isinstance(version, str) or not VERSION.fullmatch(version):
         raise StoreCommandRefused(f"release version must be MAJOR.MINOR.PATCH, not {version!r}")
     if release.get("hardware") != "onprem-v1":
-        raise StoreCommandRefused(f"release hardware must be onprem-v1, not {release.get('hardware')!r}")
+        raise StoreCommandRefused(
+            f"release hardware must be onprem-v1, not {release.get('hardware')!r}"
+        )
     if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
         raise StoreCommandRefused("release sha256 must be 64 lowercase hex digits")
     if not isinstance(size, int) or isinstance(size, bool) or not 0 < size <= MAX_WHEEL_BYTES:
         raise StoreCommandRefused(f"release size must be 1..{MAX_WHEEL_BYTES} bytes, not {size!r}")
     if not isinstance(release.get("manifest"), dict):
         raise StoreCommandRefused("release manifest must be an object (the signed manifest)")
-    return {"version": version, "hardware": "onprem-v1", "sha256": sha256, "size": size,
-            "manifest": release["manifest"]}
+    return {
+        "version": version,
+        "hardware": "onprem-v1",
+        "sha256": sha256,
+        "size": size,
+        "manifest": release["manifest"],
+    }
 
 
 def artifact_url(url: object) -> str:
@@ -89,7 +106,9 @@ def artifact_url(url: object) -> str:
         return cloud_http_url(url)
     if isinstance(url, str) and re.match(r"^https?://", url) and len(url) <= 1000:
         return url
-    raise StoreCommandRefused("release url must be the artifact's URL (http(s)://… or /path on the cloud)")
+    raise StoreCommandRefused(
+        "release url must be the artifact's URL (http(s)://… or /path on the cloud)"
+    )
 
 
 def start_updater() -> None:
@@ -101,9 +120,14 @@ def start_updater() -> None:
     env.setdefault("DJANGO_SETTINGS_MODULE", "onprem.settings")
     env["SMARTCART_RELEASES_DIR"] = str(settings.RELEASES_DIR)  # the journal this store reads
     with log_file.open("ab") as out:
-        subprocess.Popen([sys.executable, "-m", "django", "software_update"], env=env,
-                         stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                         start_new_session=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "django", "software_update"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     log.info("software updater started (log %s)", log_file)
 
 

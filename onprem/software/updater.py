@@ -32,8 +32,18 @@ from .restart import restart_components
 
 log = logging.getLogger(__name__)
 MIGRATE_SECONDS = 1800
-STEPS = ("download", "verify", "compat", "install", "backup", "migrate", "probe", "switch",
-         "restart", "confirm")
+STEPS = (
+    "download",
+    "verify",
+    "compat",
+    "install",
+    "backup",
+    "migrate",
+    "probe",
+    "switch",
+    "restart",
+    "confirm",
+)
 # Stopped in one of these, the database may hold half of the new version: roll back.
 UNSAFE_TO_REDO = ("migrate", "probe")
 
@@ -111,9 +121,15 @@ class Updater:
         env = release_env(os.environ, release_lib(self.releases, job["version"]))
         env.setdefault("DJANGO_SETTINGS_MODULE", "onprem.settings")
         try:
-            done = subprocess.run(argv, env=env, cwd=env[RELEASE_LIB_VAR] + "/..",
-                                  capture_output=True, text=True,
-                                  timeout=MIGRATE_SECONDS, stdin=subprocess.DEVNULL)
+            done = subprocess.run(
+                argv,
+                env=env,
+                cwd=env[RELEASE_LIB_VAR] + "/..",
+                capture_output=True,
+                text=True,
+                timeout=MIGRATE_SECONDS,
+                stdin=subprocess.DEVNULL,
+            )
         except subprocess.TimeoutExpired:
             raise StepFailed(f"the migrations ran over {MIGRATE_SECONDS} s") from None
         if done.returncode:
@@ -122,8 +138,12 @@ class Updater:
 
     def step_probe(self, job: dict) -> None:
         allowed = checks.running_failures()
-        reason = checks.probe(release_lib(self.releases, job["version"]), job["version"],
-                              allowed=allowed, log_file=settings.LOG_DIR / "software-probe.log")
+        reason = checks.probe(
+            release_lib(self.releases, job["version"]),
+            job["version"],
+            allowed=allowed,
+            log_file=settings.LOG_DIR / "software-probe.log",
+        )
         if reason:
             raise StepFailed(f"the new version is not healthy: {reason}")
         job["allowed_failing"] = sorted(allowed)
@@ -139,7 +159,8 @@ class Updater:
 
     def step_confirm(self, job: dict) -> None:
         reason = checks.wait_healthy(
-            settings.ONPREM_URL, job["version"],
+            settings.ONPREM_URL,
+            job["version"],
             allowed=frozenset(job.get("allowed_failing", ())),
             within=settings.SOFTWARE_HEALTH_SECONDS * 2,
         )
@@ -150,8 +171,15 @@ class Updater:
 
     def roll_back(self, job: dict, reason: str) -> dict:
         log.warning("software update %s: rolling back: %s", job["version"], reason)
-        journal.record(self.releases, job, "checking", "rollback", reason,
-                       rolling_back=True, rollback_reason=reason)
+        journal.record(
+            self.releases,
+            job,
+            "checking",
+            "rollback",
+            reason,
+            rolling_back=True,
+            rollback_reason=reason,
+        )
         set_current(self.releases, job.get("previous"))
         problems = []
         if self.must_restore(job):
@@ -163,8 +191,13 @@ class Updater:
             problems.append(self.restart_old(job))
         problems = [p for p in problems if p]
         if problems:
-            return journal.record(self.releases, job, "failed", "rollback",
-                                  f"{reason}; rolling back: {'; '.join(problems)}")
+            return journal.record(
+                self.releases,
+                job,
+                "failed",
+                "rollback",
+                f"{reason}; rolling back: {'; '.join(problems)}",
+            )
         job = journal.record(self.releases, job, "rolled_back", "done", reason)
         self.tidy(job)
         return job
@@ -192,8 +225,11 @@ class Updater:
         if reason:
             return f"the components did not restart: {reason}"
         started = time.monotonic()
-        reason = checks.wait_healthy(settings.ONPREM_URL, job["from_version"],
-                                     allowed=frozenset(job.get("allowed_failing", ())),
-                                     within=settings.SOFTWARE_HEALTH_SECONDS * 2)
+        reason = checks.wait_healthy(
+            settings.ONPREM_URL,
+            job["from_version"],
+            allowed=frozenset(job.get("allowed_failing", ())),
+            within=settings.SOFTWARE_HEALTH_SECONDS * 2,
+        )
         log.info("software update: old version back in %.1f s", time.monotonic() - started)
         return f"the old version is not healthy either: {reason}" if reason else ""

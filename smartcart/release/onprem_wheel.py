@@ -25,7 +25,7 @@ from .manifest import parse_version
 
 ROOT = Path(__file__).resolve().parents[2]
 STAMP = (2020, 1, 1, 0, 0, 0)  # every entry's time: the same tree makes the same bytes
-BROKEN_CHECK = '''
+BROKEN_CHECK = """
 
 # Added by `smartcart release onprem-wheel --broken`: a release whose self-test fails.
 def check_release_selftest() -> dict:
@@ -33,7 +33,7 @@ def check_release_selftest() -> dict:
 
 
 CHECKS["selftest"] = check_release_selftest
-'''
+"""
 MARK_MIGRATION = '''"""Added by `smartcart release onprem-wheel --mark-migration`: a table named after the
 release, so a rollback can be seen to remove it."""
 
@@ -56,7 +56,11 @@ def mark_table(version: str) -> str:
 
 
 def build_onprem_wheel(
-    *, version: str, out: Path, broken: bool = False, mark_migration: bool = False,
+    *,
+    version: str,
+    out: Path,
+    broken: bool = False,
+    mark_migration: bool = False,
     root: Path = ROOT,
 ) -> Path:
     """out/smartcart-<version>-py3-none-any.whl of the tree at `root`."""
@@ -83,7 +87,8 @@ def package_files(root: Path, project: dict):
     include = setup.get("packages", {}).get("find", {}).get("include", [])
     data = [p for patterns in setup.get("package-data", {}).values() for p in patterns]
     tops = sorted(
-        p for p in root.iterdir()
+        p
+        for p in root.iterdir()
         if p.is_dir() and p.name.isidentifier() and any(fnmatch.fnmatch(p.name, i) for i in include)
     )
     for top in tops:
@@ -97,9 +102,12 @@ def package_files(root: Path, project: dict):
 def mark_migration_file(files: dict[str, bytes], version: str) -> tuple[str, str]:
     folder = "onprem/software/migrations/"
     existing = sorted(
-        n[len(folder):-3] for n in files
-        if n.startswith(folder) and n.endswith(".py") and "/" not in n[len(folder):]
-        and n[len(folder)] .isdigit()
+        n[len(folder) : -3]
+        for n in files
+        if n.startswith(folder)
+        and n.endswith(".py")
+        and "/" not in n[len(folder) :]
+        and n[len(folder)].isdigit()
     )
     dependencies = [("onprem_software", existing[-1])] if existing else []
     name = f"9{version.replace('.', '_')}_release_mark"

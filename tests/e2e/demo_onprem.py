@@ -24,10 +24,14 @@ FINAL = ("switched", "rolled_back", "failed", "refused")
 __all__ = ["mark_table"]
 
 
-def upload_onprem(ops: httpx.Client, info: dict, tmp: Path, version: str, *, broken: bool = False) -> dict:
+def upload_onprem(
+    ops: httpx.Client, info: dict, tmp: Path, version: str, *, broken: bool = False
+) -> dict:
     """An onprem-v1 release of this checkout (with one more migration, a table named after the
     version), signed with demo.json's release key, uploaded as ops."""
-    wheel = build_onprem_wheel(version=version, out=tmp / "wheels", broken=broken, mark_migration=True)
+    wheel = build_onprem_wheel(
+        version=version, out=tmp / "wheels", broken=broken, mark_migration=True
+    )
     manifest, artifact = build_release(
         image=wheel,
         version=version,

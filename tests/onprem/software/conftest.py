@@ -40,20 +40,33 @@ def signed(tmp: Path, key: Path, version: str, data: bytes) -> tuple[dict, bytes
     image = tmp / f"smartcart-{version}-py3-none-any.whl"
     image.write_bytes(data)
     manifest, artifact = build_release(
-        image=image, version=version, hardware="onprem-v1", channel="stable",
-        expires_days=30, key=key, out=tmp / "signed",
+        image=image,
+        version=version,
+        hardware="onprem-v1",
+        channel="stable",
+        expires_days=30,
+        key=key,
+        out=tmp / "signed",
     )
     import json
 
     return json.loads(manifest.read_text()), artifact.read_bytes()
 
 
-def offer(cloud: ArtifactCloud, releases: Path, manifest: dict, data: bytes, *, rollout: int = 1) -> dict:
+def offer(
+    cloud: ArtifactCloud, releases: Path, manifest: dict, data: bytes, *, rollout: int = 1
+) -> dict:
     """The cloud serves the artifact; the journal holds an update to it (as onprem.update
     leaves it)."""
     path = f"/api/v1/releases/{rollout}/artifact/"
     cloud.files[path] = data
-    release = {"version": manifest["version"], "hardware": "onprem-v1", "sha256": manifest["sha256"],
-               "size": manifest["size"], "manifest": manifest}
-    return journal.new_job(releases, rollout=rollout, release=release, url=cloud.url + path,
-                           from_version="0.1.0")
+    release = {
+        "version": manifest["version"],
+        "hardware": "onprem-v1",
+        "sha256": manifest["sha256"],
+        "size": manifest["size"],
+        "manifest": manifest,
+    }
+    return journal.new_job(
+        releases, rollout=rollout, release=release, url=cloud.url + path, from_version="0.1.0"
+    )

@@ -17,7 +17,9 @@ from tests.onprem.software.conftest import offer, signed
 pytestmark = pytest.mark.django_db
 
 
-def test_it_refuses_a_release_signed_by_a_key_it_does_not_trust(releases, signing_key, cloud, tmp_path):
+def test_it_refuses_a_release_signed_by_a_key_it_does_not_trust(
+    releases, signing_key, cloud, tmp_path
+):
     stranger, _, _ = generate(tmp_path / "stranger")
     manifest, data = signed(tmp_path, stranger, "0.1.1", b"not our wheel")
     offer(cloud, releases, manifest, data)
@@ -31,7 +33,9 @@ def test_it_refuses_a_release_signed_by_a_key_it_does_not_trust(releases, signin
     assert journal.load(releases)["state"] == "refused"
 
 
-def test_it_refuses_a_release_not_newer_than_the_one_running(releases, signing_key, cloud, tmp_path):
+def test_it_refuses_a_release_not_newer_than_the_one_running(
+    releases, signing_key, cloud, tmp_path
+):
     manifest, data = signed(tmp_path, signing_key, "0.0.9", b"an old wheel")
     offer(cloud, releases, manifest, data)
 

@@ -22,8 +22,15 @@ SHOW = (
 
 def launched(releases) -> list[str]:
     env = {**os.environ, "SMARTCART_RELEASES_DIR": str(releases)}
-    done = subprocess.run([sys.executable, "-m", "onprem.software.launch", "-c", SHOW], env=env,
-                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "onprem.software.launch", "-c", SHOW],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return done.stdout.split()
 
 
@@ -46,7 +53,10 @@ def test_the_launcher_runs_the_current_release_and_the_base_without_one(releases
 
 def test_switching_back_drops_only_the_release_from_the_path(tmp_path):
     env = release_env({"PYTHONPATH": "/opt/site-extra"}, tmp_path / "7.7.7" / "lib")
-    assert env["PYTHONPATH"].split(os.pathsep) == [str(tmp_path / "7.7.7" / "lib"), "/opt/site-extra"]
+    assert env["PYTHONPATH"].split(os.pathsep) == [
+        str(tmp_path / "7.7.7" / "lib"),
+        "/opt/site-extra",
+    ]
     assert env["PYTHONSAFEPATH"] == "1"
 
     back = release_env(env, None)
@@ -71,8 +81,11 @@ def test_an_ended_update_keeps_the_running_release_and_the_one_before(releases):
 
     assert sorted(p.name for p in releases.iterdir() if (p / "lib").is_dir()) == ["0.1.2", "0.1.3"]
     assert sorted(p.name for p in (releases / "downloads").iterdir()) == [
-        wheel_name("0.1.2"), wheel_name("0.1.3")
+        wheel_name("0.1.2"),
+        wheel_name("0.1.3"),
     ]
     assert sorted(p.name for p in (releases / "backups").iterdir()) == [
-        "2-0.1.0.db", "3-0.1.0.db", "4-0.1.0.db"
+        "2-0.1.0.db",
+        "3-0.1.0.db",
+        "4-0.1.0.db",
     ]

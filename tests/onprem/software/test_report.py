@@ -12,8 +12,9 @@ from smartcart import tunnel_frames as frames
 
 
 def update(releases) -> dict:
-    job = journal.new_job(releases, rollout=3, release={"version": "0.1.1"}, url="/x",
-                          from_version="0.1.0")
+    job = journal.new_job(
+        releases, rollout=3, release={"version": "0.1.1"}, url="/x", from_version="0.1.0"
+    )
     journal.enter(releases, job, "download")
     return job
 
@@ -25,7 +26,8 @@ def test_it_reports_each_step_until_acked_and_then_only_what_is_new(releases):
     frame = asyncio.run(report.next_frame())
     assert frame.type == frames.SOFTWARE_REPORT == "software_report"
     assert [(u["state"], u["step"]) for u in frame.body["updates"]] == [
-        ("pending", "accepted"), ("downloading", "download")
+        ("pending", "accepted"),
+        ("downloading", "download"),
     ]
     assert frame.body["updates"][0]["rollout"] == 3
     assert frame.body["updates"][0]["version"] == "0.1.1"

@@ -17,8 +17,14 @@ from tests.onprem.software.conftest import KEY, STORE, signed
 
 def command(manifest: dict, *, rollout: int = 7) -> dict:
     release = {k: manifest[k] for k in ("version", "hardware", "sha256", "size")}
-    return {"rollout": rollout, "release": {**release, "manifest": manifest,
-                                            "url": f"/api/v1/releases/{rollout}/artifact/"}}
+    return {
+        "rollout": rollout,
+        "release": {
+            **release,
+            "manifest": manifest,
+            "url": f"/api/v1/releases/{rollout}/artifact/",
+        },
+    }
 
 
 @pytest.fixture
@@ -27,8 +33,10 @@ def updater_env(monkeypatch, cloud, releases, signing_key):
     monkeypatch.setenv("SMARTCART_CLOUD_URL", cloud.url)
     monkeypatch.setenv("SMARTCART_STORE_ID", STORE)
     monkeypatch.setenv("SMARTCART_CLOUD_STORE_KEY", KEY)
-    monkeypatch.setenv("SMARTCART_RELEASE_TRUST", str(signing_key.with_name(
-        signing_key.name.replace(".pem", ".pub.pem"))))
+    monkeypatch.setenv(
+        "SMARTCART_RELEASE_TRUST",
+        str(signing_key.with_name(signing_key.name.replace(".pem", ".pub.pem"))),
+    )
 
 
 def wait_final(releases, seconds: float = 60) -> dict:
@@ -56,19 +64,25 @@ def test_it_starts_the_updater_once_per_rollout(updater_env, cloud, releases, tm
     assert (job["state"], job["step"]) == ("refused", "verify")
     assert len(cloud.requests) == 1  # one updater downloaded it
     assert onprem_update(command(manifest)) == {
-        "rollout": 7, "version": "0.1.1", "state": "refused", "step": "verify",
+        "rollout": 7,
+        "version": "0.1.1",
+        "state": "refused",
+        "step": "verify",
         "reason": job["reason"],
     }
 
 
 def test_another_rollout_waits_for_the_update_under_way(releases, signing_key, tmp_path):
     manifest, _ = signed(tmp_path, signing_key, "0.1.1", b"wheel")
-    job = journal.new_job(releases, rollout=7, release={"version": "0.1.1"}, url="/x",
-                          from_version="0.1.0")
+    job = journal.new_job(
+        releases, rollout=7, release={"version": "0.1.1"}, url="/x", from_version="0.1.0"
+    )
     journal.enter(releases, job, "migrate")
 
     with journal.updater_lock(releases):  # its updater at work
-        with pytest.raises(StoreCommandRefused, match="update to 0.1.1 .rollout 7. is still under way"):
+        with pytest.raises(
+            StoreCommandRefused, match="update to 0.1.1 .rollout 7. is still under way"
+        ):
             onprem_update(command(manifest, rollout=8))
 
 

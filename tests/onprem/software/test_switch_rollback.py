@@ -70,7 +70,13 @@ def test_a_store_that_does_not_come_back_on_the_new_version_is_switched_back(
     assert (job["state"], job["step"]) == ("rolled_back", "done")
     assert job["reason"].startswith("confirm: the store did not come back healthy on it")
     assert "reports version 0.1.0, not 0.1.1" in job["reason"]
-    assert [h["step"] for h in job["history"]][-5:] == ["switch", "restart", "confirm", "rollback", "done"]
+    assert [h["step"] for h in job["history"]][-5:] == [
+        "switch",
+        "restart",
+        "confirm",
+        "rollback",
+        "done",
+    ]
     assert current_version(releases) is None
     assert restarts.read_text() == "rr"  # onto 0.1.1, and back
     assert "onprem_software_mark_0_1_1" not in database.table_names()
