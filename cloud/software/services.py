@@ -232,7 +232,13 @@ def abort(rollout: Rollout, user: object) -> Rollout:
         locked = Rollout.objects.select_for_update().get(pk=rollout.pk)
         if locked.state not in Rollout.OPEN:
             raise RolloutConflict(f"rollout {locked.pk} is already {locked.state}")
-        waiting = list(locked.updates.filter(state__in=WAITING).exclude(command_id=""))
+        # Locked like a report locks them: a step the store reports meanwhile is never lost.
+        waiting = list(
+            locked.updates.select_for_update()
+            .filter(state__in=WAITING)
+            .exclude(command_id="")
+            .select_related("store")
+        )
         reason = f"rollout {locked.pk} was aborted by {by} before the store took the update"
         taken_back = set(cancel_store_commands(ids=[u.command_id for u in waiting], reason=reason))
         stopped = [u for u in waiting if u.command_id in taken_back]
@@ -313,20 +319,27 @@ def save_report(update: StoreUpdate, outcome: str) -> None:
 
 def settle_commands(rollouts: Iterable[int] | None = None) -> int:
     """Move waiting updates along with their commands: taken → sent; refused by the store or
-    expired → failed (the store never started). How many changed. Runs before every read."""
+    expired → failed (the store never started). How many changed. Runs in the monitor's sweep
+    and before every read. The updates are locked as a report locks them, so a step the store
+    reports meanwhile is never overwritten."""
     waiting = StoreUpdate.objects.filter(
         state__in=WAITING, rollout__state__in=Rollout.OPEN
     ).exclude(command_id="")
     if rollouts is not None:
         waiting = waiting.filter(rollout_id__in=list(rollouts))
-    waiting = list(waiting)
-    if not waiting:
+    ids = list(waiting.values_list("pk", flat=True))
+    if not ids:
         return 0
-    commands = StoreCommand.objects.in_bulk([u.command_id for u in waiting])
-    changed = [u for u in waiting if follow_command(u, commands.get(u.command_id))]
-    StoreUpdate.objects.bulk_update(
-        changed, ["state", "reason", "updated_at", "finished_at", "history"]
-    )
+    with transaction.atomic():
+        # One table locked (no join): abort locks the rollout, then its updates; never reversed.
+        waiting = list(
+            StoreUpdate.objects.select_for_update().filter(pk__in=ids, state__in=WAITING)
+        )
+        commands = StoreCommand.objects.in_bulk([u.command_id for u in waiting])
+        changed = [u for u in waiting if follow_command(u, commands.get(u.command_id))]
+        StoreUpdate.objects.bulk_update(
+            changed, ["state", "reason", "updated_at", "finished_at", "history"]
+        )
     finish_if_done({u.rollout_id for u in changed})
     return len(changed)
 
