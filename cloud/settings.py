@@ -86,6 +86,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "cloud.incidents.tasks.sweep_incidents",
         "schedule": 10.0,
     },
+    "sweep-heartbeat-history": {
+        "task": "cloud.stores.tasks.sweep_heartbeat_history",
+        "schedule": 30.0,
+    },
 }
 
 # A store whose last heartbeat is older than this is offline (the issue asks for < 60 s).

@@ -50,3 +50,12 @@ def test_beat_sweeps_incidents_every_ten_seconds(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["sweep-incidents"]
 
     assert entry == {"task": "cloud.incidents.tasks.sweep_incidents", "schedule": 10.0}
+
+
+def test_it_keeps_the_heartbeat_history_of_offline_stores(transactional_db, store):
+    from cloud.stores.models import HeartbeatSample
+
+    call_command("monitor", "--once")
+
+    [sample] = HeartbeatSample.objects.filter(store=store)
+    assert sample.online is False

@@ -1,9 +1,10 @@
 """python manage.py monitor — the cloud's sweeps where no Celery beat runs.
 
 Each sweep: silent stores offline, store commands expired and sent again, incidents opened
-and resolved, notices delivered and reminders queued, old heartbeat samples pruned. Each step
-is guarded: one that fails is logged and the others (and the next sweep) still run. A step
-whose module or function is not installed is skipped, so parts can land in any order.
+and resolved, notices delivered and reminders queued, on-prem updates settled, the heartbeat
+history's offline minutes (and hourly pruning). Each step is guarded: one that fails is
+logged and the others (and the next sweep) still run. A step whose module or function is not
+installed is skipped, so parts can land in any order.
 """
 
 from __future__ import annotations
@@ -91,8 +92,9 @@ def steps() -> list[Step]:
             "settle_commands",
             count_line("store updates settled"),
         ),
-        # Samples older than the history keeps go once an hour, not every sweep.
-        Step("history prune", "cloud.stores.history", "prune", lambda r: "", every=3600),
+        # The heartbeat history: an offline sample per minute for offline stores; it prunes
+        # samples older than it keeps itself, at most once an hour.
+        Step("history", "cloud.stores.history", "sweep", lambda r: ""),
     ]
 
 
@@ -100,7 +102,7 @@ class Command(BaseCommand):
     help = (
         "Every --interval seconds: mark stores offline whose heartbeats stopped, expire and "
         "resend store commands, open and resolve incidents, deliver notices and reminders, "
-        "prune old heartbeat samples (SIGTERM stops cleanly)."
+        "settle on-prem updates, keep the heartbeat history (SIGTERM stops cleanly)."
     )
 
     def add_arguments(self, parser):
