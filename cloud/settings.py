@@ -152,6 +152,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "StoreCommandStateEnum": "cloud.commands.models.StoreCommand.State",
     "RolloutStateEnum": "cloud.software.models.Rollout.State",
     "StoreUpdateStateEnum": "cloud.software.models.StoreUpdate.State",
+    "IncidentStateEnum": "cloud.incidents.models.Incident.State",
+    "SeverityEnum": "cloud.incidents.models.Severity",
+    "ChannelKindEnum": "cloud.notifications.models.Channel.Kind",
 }
 
 LANGUAGE_CODE = "en"

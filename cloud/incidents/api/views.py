@@ -20,7 +20,12 @@ def valid_query(params) -> dict:
     return query.validated_data
 
 
-@extend_schema_view(list=extend_schema(parameters=[IncidentFilters]))
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[IncidentFilters], description="Incidents of every store, newest first."
+    ),
+    retrieve=extend_schema(description="One incident with its events, oldest first."),
+)
 class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     """Incidents of every store, newest first; one incident with its events."""
 
