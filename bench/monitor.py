@@ -35,13 +35,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-KEY = "bench-store-key-0123456789abcdefghijklmnop"
+from bench.tunnels import KEY, code  # noqa: E402  (the same stores as bench/tunnels.py)
+from bench.tunnels import setup_cloud as register_stores  # noqa: E402
+
 SECRET = "bench-webhook-secret-0123456789abcdef"
 PROBLEM = "component:ingest"
-
-
-def code(n: int) -> str:
-    return f"bench-{n:05d}"
 
 
 # -- the simulated stores (one asyncio process holds many real Uplink clients)
@@ -191,29 +189,7 @@ def setup_cloud(env: dict, args) -> str:
         from bench.shopper import recreate_database
 
         recreate_database(args.db)
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from cloud.stores import keys
-    from cloud.stores.models import Store
-
-    call_command("migrate", verbosity=0)
-    digest = keys.key_hash(KEY)
-    Store.objects.bulk_create(
-        [
-            Store(code=code(n), name=code(n), key_hash=digest, key_prefix=KEY[:8])
-            for n in range(args.stores)
-        ],
-        batch_size=500,
-    )
-    out = StringIO()
-    call_command("bootstrap_demo", "--store", code(0), "--key", KEY, stdout=out)
-    return json.loads(out.getvalue())["ops_token"]
+    return register_stores(env, args.stores)
 
 
 def create_channel(base: str, token: str, url: str) -> None:
