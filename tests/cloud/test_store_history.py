@@ -59,9 +59,13 @@ def test_a_heartbeat_records_its_sample(db, store_key):
 
 def test_a_history_failure_never_costs_the_heartbeat(db, store_key):
     store = Store.objects.get(code="store-001")
-    store.pk = 999_999  # no such row: the sample's insert fails
+    # A count the column cannot hold makes the write fail at once on every database (a row for
+    # a store that is gone would fail only at commit on SQLite, where foreign keys are deferred).
+    broken = body()
+    broken["fleet"]["carts"]["total"] = -1
 
-    assert history.record_sample(store, body(), T0) is False
+    assert history.record_sample(store, broken, T0) is False
+    assert not HeartbeatSample.objects.exists()
 
 
 def test_it_marks_silent_stores_offline_each_minute(db):
