@@ -11,9 +11,11 @@ from .conftest import make_channel, make_incident
 
 
 def test_it_delivers_and_reminds_from_beat(store, settings):
+    # apply(): the task runs here, as a worker would run it (with Redis set, delay() would
+    # wait for a worker this test does not start).
     make_channel("desk", "email", "desk@example.com")
     announce(make_incident(store), "opened")
 
-    assert deliver_due_notices.delay().get()["sent"] == 1
+    assert deliver_due_notices.apply().get()["sent"] == 1
     assert len(mail.outbox) == 1
-    assert remind_open_incidents.delay().get() == 0  # the opening was just now
+    assert remind_open_incidents.apply().get() == 0  # the opening was just now
