@@ -25,30 +25,11 @@ from .manifest import parse_version
 
 ROOT = Path(__file__).resolve().parents[2]
 STAMP = (2020, 1, 1, 0, 0, 0)  # every entry's time: the same tree makes the same bytes
-BROKEN_CHECK = """
-
-# Added by `smartcart release onprem-wheel --broken`: a release whose self-test fails.
-def check_release_selftest() -> dict:
-    return {"ok": False, "detail": "self-test failed: this release is built broken on purpose"}
-
-
-CHECKS["selftest"] = check_release_selftest
-"""
-MARK_MIGRATION = '''"""Added by `smartcart release onprem-wheel --mark-migration`: a table named after the
-release, so a rollback can be seen to remove it."""
-
-from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    dependencies = {dependencies!r}
-    operations = [
-        migrations.RunSQL(
-            "CREATE TABLE {table} (id INTEGER PRIMARY KEY)",
-            "DROP TABLE {table}",
-        )
-    ]
-'''
+# The on-prem code the two switches add to the built copy lives with the on-prem tier, as text
+# (not Python modules: nothing imports them, and the wheel's package list leaves them out).
+VARIANTS = Path("onprem/software/release_variants")
+BROKEN_CHECK = "broken_selftest.py.in"  # appended to onprem/core/health.py
+MARK_MIGRATION = "mark_migration.py.in"  # a migration of onprem/software, formatted
 
 
 def mark_table(version: str) -> str:
@@ -68,9 +49,10 @@ def build_onprem_wheel(
     project = tomllib.loads((root / "pyproject.toml").read_text())
     files = {name: path.read_bytes() for name, path in package_files(root, project)}
     if broken:
-        files["onprem/core/health.py"] += BROKEN_CHECK.encode()
+        files["onprem/core/health.py"] += b"\n\n" + (root / VARIANTS / BROKEN_CHECK).read_bytes()
     if mark_migration:
-        name, text = mark_migration_file(files, version)
+        template = (root / VARIANTS / MARK_MIGRATION).read_text()
+        name, text = mark_migration_file(files, version, template)
         files[name] = text.encode()
     dist_info = f"smartcart-{version}.dist-info"
     for name, text in metadata_files(project, version).items():
@@ -99,7 +81,7 @@ def package_files(root: Path, project: dict):
                 yield path.relative_to(root).as_posix(), path
 
 
-def mark_migration_file(files: dict[str, bytes], version: str) -> tuple[str, str]:
+def mark_migration_file(files: dict[str, bytes], version: str, template: str) -> tuple[str, str]:
     folder = "onprem/software/migrations/"
     existing = sorted(
         n[len(folder) : -3]
@@ -111,7 +93,7 @@ def mark_migration_file(files: dict[str, bytes], version: str) -> tuple[str, str
     )
     dependencies = [("onprem_software", existing[-1])] if existing else []
     name = f"9{version.replace('.', '_')}_release_mark"
-    text = MARK_MIGRATION.format(dependencies=dependencies, table=mark_table(version))
+    text = template.format(dependencies=dependencies, table=mark_table(version))
     return f"{folder}{name}.py", text
 
 
